@@ -1,0 +1,1 @@
+"""The gateway: the only internet-facing process. It relays web and Telegram users to Rasa."""

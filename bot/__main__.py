@@ -1,0 +1,28 @@
+"""`python -m bot`: run the gateway on GATEWAY_HOST:GATEWAY_PORT."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from aiohttp import web
+
+from bot.app import create_app
+from bot.settings import Settings, SettingsError
+
+
+def main() -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"gateway: configuration error: {exc}", file=sys.stderr)
+        return 2
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

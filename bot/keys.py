@@ -1,0 +1,14 @@
+"""Every aiohttp AppKey of the gateway, in one module so features share them without cycles."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from bot.rasa_client import RasaClient
+    from bot.settings import Settings
+
+SETTINGS: web.AppKey["Settings"] = web.AppKey("settings")
+RASA: web.AppKey["RasaClient"] = web.AppKey("rasa")

@@ -1,0 +1,82 @@
+"""The one place that talks to Rasa's REST channel (sender, message, metadata)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+log = logging.getLogger(__name__)
+
+
+class RasaUnavailable(Exception):
+    """Rasa did not answer in time, refused the connection, or answered with an error."""
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class BotMessage:
+    """One message of the bot's reply, channel-neutral."""
+
+    text: str | None = None
+    buttons: tuple[Button, ...] = ()
+    image: str | None = None
+    custom: dict[str, Any] | None = None
+
+    @classmethod
+    def from_rest(cls, raw: dict[str, Any]) -> "BotMessage":
+        buttons = tuple(
+            Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
+            for b in raw.get("buttons") or ()
+            if isinstance(b, dict) and b.get("payload")
+        )
+        custom = raw.get("custom") if isinstance(raw.get("custom"), dict) else None
+        return cls(text=raw.get("text"), buttons=buttons, image=raw.get("image"), custom=custom)
+
+
+@dataclass
+class RasaClient:
+    """Relays user messages to Rasa with a bounded wait, so a slow or dead Rasa never hangs a user."""
+
+    session: aiohttp.ClientSession
+    base_url: str
+    timeout: float = 20.0
+    _webhook: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._webhook = f"{self.base_url}/webhooks/rest/webhook"
+
+    async def send(
+        self, sender: str, message: str, metadata: dict[str, Any] | None = None
+    ) -> list[BotMessage]:
+        body = {"sender": sender, "message": message, "metadata": metadata or {}}
+        try:
+            async with self.session.post(
+                self._webhook, json=body, timeout=aiohttp.ClientTimeout(total=self.timeout)
+            ) as resp:
+                if resp.status != 200:
+                    raise RasaUnavailable(f"Rasa answered HTTP {resp.status}")
+                payload = await resp.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            log.warning("Rasa unavailable for %s: %r", sender, exc)
+            raise RasaUnavailable(str(exc) or type(exc).__name__) from exc
+        if not isinstance(payload, list):
+            raise RasaUnavailable("Rasa answered with an unexpected body")
+        return [BotMessage.from_rest(item) for item in payload if isinstance(item, dict)]
+
+    async def healthy(self) -> bool:
+        try:
+            async with self.session.get(
+                f"{self.base_url}/", timeout=aiohttp.ClientTimeout(total=3)
+            ) as resp:
+                return resp.status == 200
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            return False

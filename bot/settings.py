@@ -1,0 +1,71 @@
+"""Gateway configuration, read once from the environment at start-up (never at import)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Mapping
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the gateway needs; see README "Configuration" for each variable."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_timeout: float = 20.0
+    default_language: str = "en"
+    data_dir: str = "var"
+    env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        settings = cls(
+            host=env.get("GATEWAY_HOST", cls.host),
+            port=_int(env, "GATEWAY_PORT", cls.port),
+            rasa_url=env.get("RASA_URL", cls.rasa_url).rstrip("/"),
+            rasa_timeout=_float(env, "RASA_TIMEOUT", cls.rasa_timeout),
+            default_language=env.get("DEFAULT_LANGUAGE", cls.default_language),
+            data_dir=env.get("ADVISOR_DATA_DIR", cls.data_dir),
+            env=env,
+        )
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        from bot.i18n import LANGUAGES
+
+        if not 0 < self.port < 65536:
+            raise SettingsError(f"GATEWAY_PORT must be 1-65535, got {self.port}")
+        if self.rasa_timeout <= 0:
+            raise SettingsError("RASA_TIMEOUT must be positive")
+        if self.default_language not in LANGUAGES:
+            raise SettingsError(
+                f"DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}, got {self.default_language!r}"
+            )

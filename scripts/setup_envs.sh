@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Creates (or reuses) the two Python environments from their lock files.
+#   .venv/rasa     CPython 3.10, Rasa 3.6.21 + rasa_sdk + NLU tokenizers  (requirements/rasa.lock)
+#   .venv/gateway  default python3 >= 3.10, aiohttp + python-telegram-bot 22 (requirements/gateway.lock)
+# A stamp holding the lock file's hash makes a second run with nothing changed a no-op.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV_DIR=${VENV_DIR:-.venv}
+
+hash_of() { sha256sum "$@" | sha256sum | cut -c1-16; }
+
+make_env() {  # name python lockfile
+  local name=$1 python=$2 lock=$3 dir="$VENV_DIR/$1"
+  local want; want=$(hash_of "$lock")
+  if [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$want" ] && [ -x "$dir/bin/python" ]; then
+    echo "[setup] $name environment is up to date"
+    return
+  fi
+  echo "[setup] creating $name environment in $dir with $python (this takes a few minutes the first time)"
+  rm -rf "$dir"
+  "$python" -m venv "$dir"
+  "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.2"
+  # --no-deps: the lock file is the complete, resolved set.
+  "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$lock"
+  "$dir/bin/python" -m pip check >/dev/null || { "$dir/bin/python" -m pip check; exit 1; }
+  echo "$want" > "$dir/.stamp"
+}
+
+RASA_PY=$(scripts/find_python310.sh)
+GATEWAY_PY=${GATEWAY_PYTHON:-python3}
+if ! "$GATEWAY_PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null; then
+  echo "ERROR: the gateway needs python3 >= 3.10 ($GATEWAY_PY is older or missing); set GATEWAY_PYTHON." >&2
+  exit 1
+fi
+make_env rasa "$RASA_PY" requirements/rasa.lock
+make_env gateway "$GATEWAY_PY" requirements/gateway.lock

@@ -1,0 +1,32 @@
+"""The gateway app factory: health endpoint and Rasa status, against a real local fake Rasa."""
+
+from aiohttp import web
+
+from bot.app import create_app
+from bot.settings import Settings, SettingsError
+
+import pytest
+
+
+async def test_healthz_reports_rasa_down_when_nothing_listens(aiohttp_client, unused_tcp_port):
+    app = create_app(Settings(rasa_url=f"http://127.0.0.1:{unused_tcp_port}"))
+    client = await aiohttp_client(app)
+    resp = await client.get("/healthz")
+    assert resp.status == 200
+    assert await resp.json() == {"status": "ok", "rasa": "down"}
+
+
+async def test_healthz_reports_rasa_up(aiohttp_client, aiohttp_server):
+    fake = web.Application()
+    fake.router.add_get("/", lambda r: web.Response(text="Hello from Rasa: 3.6.21"))
+    server = await aiohttp_server(fake)
+    client = await aiohttp_client(create_app(Settings(rasa_url=str(server.make_url("")).rstrip("/"))))
+    assert (await (await client.get("/healthz")).json())["rasa"] == "up"
+
+
+def test_settings_reject_bad_values():
+    with pytest.raises(SettingsError, match="GATEWAY_PORT"):
+        Settings.from_env({"GATEWAY_PORT": "eighty"})
+    with pytest.raises(SettingsError, match="DEFAULT_LANGUAGE"):
+        Settings.from_env({"DEFAULT_LANGUAGE": "pt"})
+    assert Settings.from_env({}).port == 8080
