@@ -30,3 +30,29 @@ def test_settings_reject_bad_values():
     with pytest.raises(SettingsError, match="DEFAULT_LANGUAGE"):
         Settings.from_env({"DEFAULT_LANGUAGE": "pt"})
     assert Settings.from_env({}).port == 8080
+
+
+async def test_rasa_client_relays_sender_text_and_metadata(fake_rasa, settings, aiohttp_client):
+    from bot import keys
+
+    client = await aiohttp_client(create_app(settings))
+    rasa = client.app[keys.RASA]
+    reply = await rasa.send("web:abc", "hello", {"language": "de"})
+    assert reply[0].text == "echo: hello"
+    assert reply[1].custom == {"language": "de"}
+    assert fake_rasa.received[-1] == {"sender": "web:abc", "message": "hello", "metadata": {"language": "de"}}
+
+
+async def test_rasa_client_raises_unavailable_when_down_or_slow(fake_rasa, settings, aiohttp_client):
+    from bot import keys
+    from bot.rasa_client import RasaUnavailable
+
+    client = await aiohttp_client(create_app(settings))
+    rasa = client.app[keys.RASA]
+    fake_rasa.down = True
+    with pytest.raises(RasaUnavailable):
+        await rasa.send("web:abc", "hello")
+    fake_rasa.down, fake_rasa.delay = False, 5
+    rasa.timeout = 0.3
+    with pytest.raises(RasaUnavailable):
+        await rasa.send("web:abc", "hello")
