@@ -21,7 +21,8 @@ make_env() {  # name python lockfile
   "$python" -m venv "$dir"
   "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.2"
   # --no-deps: the lock file is the complete, resolved set.
-  "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$lock"
+  "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$lock" 2>&1 \
+    | { grep -v "is ignored: it is neither" || true; }
   "$dir/bin/python" -m pip check >/dev/null || { "$dir/bin/python" -m pip check; exit 1; }
   echo "$want" > "$dir/.stamp"
 }
