@@ -1,0 +1,291 @@
+#!/usr/bin/env python3
+"""Runs the advisor: trains when needed, starts the three services, stops them all together.
+
+    python3 scripts/services.py train        # train only if config, domain, data or components changed
+    python3 scripts/services.py run          # train if needed, start actions + Rasa + gateway, wait
+    python3 scripts/services.py start-core   # start actions + Rasa only (used by the test suite)
+
+Standard library only, so it runs before any environment exists. Every variable it reads is listed
+in README.md ("Configuration") with its default; `service_env()` is where the defaults live.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / os.environ.get("VENV_DIR", ".venv")
+RASA_BIN = VENV / "rasa" / "bin"
+GATEWAY_PY = VENV / "gateway" / "bin" / "python"
+MODEL_DIR = ROOT / "models"
+MODEL_NAME = "advisor"
+FINGERPRINT = MODEL_DIR / ".fingerprint"
+TRAINING_INPUTS = ("config.yml", "domain", "data", "components")
+
+
+def log(message: str) -> None:
+    print(f"[advisor] {message}", flush=True)
+
+
+def _env_flag(env: dict[str, str], name: str) -> bool:
+    return env.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _redis_env(redis_url: str) -> dict[str, str]:
+    """Splits REDIS_URL (redis://[:password@]host[:port][/db]) into the lock store's fields."""
+    if not redis_url:
+        return {"LOCK_STORE_TYPE": "in_memory", "REDIS_HOST": "", "REDIS_PORT": "6379",
+                "REDIS_PASSWORD": "", "REDIS_DB": "1"}
+    parts = urllib.parse.urlsplit(redis_url)
+    if parts.scheme not in {"redis", "rediss"} or not parts.hostname:
+        raise SystemExit(f"REDIS_URL must look like redis://host:6379/1, got {redis_url!r}")
+    return {"LOCK_STORE_TYPE": "redis", "REDIS_HOST": parts.hostname,
+            "REDIS_PORT": str(parts.port or 6379), "REDIS_PASSWORD": parts.password or "",
+            "REDIS_DB": parts.path.lstrip("/") or "1"}
+
+
+def service_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment shared by all services, with every documented default filled in."""
+    env = dict(os.environ if base is None else base)
+    data_dir = Path(env.setdefault("ADVISOR_DATA_DIR", str(ROOT / "var"))).resolve()
+    env["ADVISOR_DATA_DIR"] = str(data_dir)
+    database_url = env.get("DATABASE_URL", "").strip()
+    env["TRACKER_URL"] = database_url or f"sqlite:///{data_dir / 'tracker.sqlite3'}"
+    env["TRACKER_DIALECT"] = urllib.parse.urlsplit(env["TRACKER_URL"]).scheme.split("+")[0]
+    env.update(_redis_env(env.get("REDIS_URL", "").strip()))
+    env.setdefault("ACTION_SERVER_HOST", "127.0.0.1")
+    env.setdefault("ACTION_SERVER_PORT", "5055")
+    env["ACTION_SERVER_URL"] = (
+        f"http://{env['ACTION_SERVER_HOST']}:{env['ACTION_SERVER_PORT']}/webhook"
+    )
+    env["SANIC_HOST"] = env["ACTION_SERVER_HOST"]  # rasa_sdk reads its bind address from here
+    env.setdefault("RASA_HOST", "127.0.0.1")
+    env.setdefault("RASA_PORT", "5005")
+    env.setdefault("RASA_URL", f"http://{env['RASA_HOST']}:{env['RASA_PORT']}")
+    env.setdefault("GATEWAY_HOST", "127.0.0.1")
+    env.setdefault("GATEWAY_PORT", "8080")
+    # Small machines: a few threads each, no telemetry, quiet TensorFlow.
+    env["RASA_TELEMETRY_ENABLED"] = "false"
+    env.setdefault("TF_INTER_OP_PARALLELISM_THREADS", "2")
+    env.setdefault("TF_INTRA_OP_PARALLELISM_THREADS", "2")
+    env.setdefault("OMP_NUM_THREADS", "2")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return env
+
+
+# ---------------------------------------------------------------- training
+
+
+def training_fingerprint() -> str:
+    """A hash of every file that changes what the model learns."""
+    digest = hashlib.sha256()
+    for name in TRAINING_INPUTS:
+        root = ROOT / name
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            if "__pycache__" in path.parts:
+                continue
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def model_path() -> Path:
+    return MODEL_DIR / f"{MODEL_NAME}.tar.gz"
+
+
+def train_if_needed(env: dict[str, str], force: bool = False) -> None:
+    wanted = training_fingerprint()
+    if not force and model_path().exists() and FINGERPRINT.exists() \
+            and FINGERPRINT.read_text().strip() == wanted:
+        log(f"model is up to date ({model_path().relative_to(ROOT)}), not retraining")
+        return
+    log("training the model (config, domain, data or components changed)...")
+    started = time.monotonic()
+    MODEL_DIR.mkdir(exist_ok=True)
+    command = [str(RASA_BIN / "rasa"), "train", "--domain", "domain", "--data", "data",
+               "--config", "config.yml", "--out", str(MODEL_DIR),
+               "--fixed-model-name", MODEL_NAME, "--force"]
+    result = subprocess.run(command, cwd=ROOT, env=env)
+    if result.returncode != 0:
+        raise SystemExit(f"training failed (exit {result.returncode}); see the output above")
+    FINGERPRINT.write_text(wanted)
+    log(f"trained in {time.monotonic() - started:.0f} s")
+
+
+# ---------------------------------------------------------------- services
+
+
+@dataclass
+class Service:
+    name: str
+    command: list[str]
+    health_url: str
+    listen: str
+    process: subprocess.Popen | None = None
+    log_path: Path | None = None
+
+    def start(self, env: dict[str, str], log_dir: Path) -> None:
+        self.log_path = log_dir / f"{self.name}.log"
+        handle = open(self.log_path, "ab")
+        # Own process group: a terminal Ctrl-C reaches only us, and we stop each group in order.
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=env, stdout=handle,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        handle.close()
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.health_url, timeout=2) as response:
+                return response.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def exited(self) -> int | None:
+        return None if self.process is None else self.process.poll()
+
+    def stop(self, timeout: float = 15) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        except ProcessLookupError:
+            pass
+
+    def log_tail(self, lines: int = 25) -> str:
+        if not self.log_path or not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def core_services(env: dict[str, str]) -> list[Service]:
+    actions = Service(
+        "actions",
+        [str(RASA_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
+         "--port", env["ACTION_SERVER_PORT"]],
+        f"http://{env['ACTION_SERVER_HOST']}:{env['ACTION_SERVER_PORT']}/health",
+        f"http://{env['ACTION_SERVER_HOST']}:{env['ACTION_SERVER_PORT']}",
+    )
+    rasa_command = [str(RASA_BIN / "rasa"), "run", "--model", str(model_path()),
+                    "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                    "--interface", env["RASA_HOST"], "--port", env["RASA_PORT"]]
+    if _env_flag(env, "RASA_ENABLE_API"):
+        token = env.get("RASA_API_TOKEN", "")
+        if not token:
+            raise SystemExit("RASA_ENABLE_API=true needs RASA_API_TOKEN (the HTTP API is never open)")
+        rasa_command += ["--enable-api", "--auth-token", token]
+    rasa = Service("rasa", rasa_command, f"{env['RASA_URL']}/", env["RASA_URL"])
+    return [actions, rasa]
+
+
+def gateway_service(env: dict[str, str]) -> Service:
+    url = f"http://{env['GATEWAY_HOST']}:{env['GATEWAY_PORT']}"
+    return Service("gateway", [str(GATEWAY_PY), "-m", "bot"], f"{url}/healthz", url)
+
+
+class Supervisor:
+    """Starts services in order, waits for each health check, and stops them in reverse."""
+
+    def __init__(self, services: list[Service], env: dict[str, str]):
+        self.services = services
+        self.env = env
+        self.log_dir = Path(env["ADVISOR_DATA_DIR"]) / "logs"
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+
+    def start_all(self, timeout: float) -> None:
+        for service in self.services:
+            log(f"starting {service.name} (log: {service.log_path or self.log_dir / (service.name + '.log')})")
+            service.start(self.env, self.log_dir)
+        deadline = time.monotonic() + timeout
+        for service in self.services:
+            self._wait_healthy(service, deadline)
+            log(f"{service.name:8s} ready on {service.listen}")
+
+    def _wait_healthy(self, service: Service, deadline: float) -> None:
+        while not service.healthy():
+            code = service.exited()
+            if code is not None:
+                self.fail(f"{service.name} exited with code {code} while starting", service)
+            if time.monotonic() > deadline:
+                self.fail(f"{service.name} did not answer {service.health_url} in time", service)
+            time.sleep(0.5)
+
+    def fail(self, reason: str, service: Service) -> None:
+        log(f"ERROR: {reason}. Last lines of {service.log_path}:")
+        print(service.log_tail(), file=sys.stderr, flush=True)
+        self.stop_all()
+        raise SystemExit(1)
+
+    def stop_all(self) -> None:
+        for service in reversed(self.services):
+            if service.process is not None and service.exited() is None:
+                log(f"stopping {service.name}")
+            service.stop()
+
+    def watch(self) -> None:
+        """Blocks until a signal arrives or a service dies; then stops everything."""
+        stop = {"requested": False}
+
+        def request_stop(signum: int, _frame: object) -> None:
+            stop["requested"] = True
+
+        signal.signal(signal.SIGINT, request_stop)
+        signal.signal(signal.SIGTERM, request_stop)
+        while not stop["requested"]:
+            for service in self.services:
+                if service.exited() is not None:
+                    log(f"ERROR: {service.name} stopped unexpectedly (exit {service.exited()})")
+                    print(service.log_tail(), file=sys.stderr, flush=True)
+                    self.stop_all()
+                    raise SystemExit(1)
+            time.sleep(0.5)
+        log("shutting down")
+        self.stop_all()
+        log("all services stopped")
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else "run"
+    env = service_env()
+    if command == "train":
+        train_if_needed(env, force="--force" in argv)
+        return 0
+    if command not in {"run", "start-core"}:
+        print(__doc__, file=sys.stderr)
+        return 2
+    train_if_needed(env)
+    services = core_services(env)
+    if command == "run":
+        services.append(gateway_service(env))
+        if env.get("TELEGRAM_BOT_TOKEN"):
+            log("TELEGRAM_BOT_TOKEN is set: the gateway starts the Telegram connector")
+    supervisor = Supervisor(services, env)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwinds through the finally below
+    try:
+        supervisor.start_all(timeout=float(env.get("ADVISOR_START_TIMEOUT", "180")))
+        log("all services are up; press Ctrl-C to stop")
+        supervisor.watch()
+    except KeyboardInterrupt:
+        log("interrupted while starting")
+    finally:
+        supervisor.stop_all()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
