@@ -1,0 +1,46 @@
+# The advisor's two commands are `make run` and `make test`; the rest are their parts.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export RASA_TELEMETRY_ENABLED := false
+PYTHON ?= python3
+
+.PHONY: help setup train run test test-gateway test-rasa validate test-conversations test-integration browser lint eval bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
+
+setup: ## create/refresh both Python environments from their lock files (no-op when unchanged)
+	@scripts/setup_envs.sh
+
+train: setup ## train the model if config, domain, data or components changed
+	@$(PYTHON) scripts/services.py train
+
+run: setup ## set up, train if needed, start actions + Rasa + gateway; Ctrl-C stops all
+	@$(PYTHON) scripts/services.py run
+
+browser: ## install Debian's chromium for the widget's browser tests (no-op when present)
+	@scripts/install_browser.sh
+
+test: setup browser ## set up whatever is missing and run every test suite
+	@scripts/run_tests.sh
+
+test-gateway: setup ## gateway unit/API/browser tests (gateway environment)
+	@.venv/gateway/bin/python -m pytest tests/bot -q
+
+test-rasa: setup ## knowledge base, tokenizer and action tests (Rasa environment)
+	@.venv/rasa/bin/python -m pytest tests/kb tests/nlu tests/actions -q
+
+validate: setup ## rasa data validate, failing on any warning
+	@scripts/validate_data.sh
+
+lint: setup ## ruff and mypy on bot/ and actions/ (when installed in the environments)
+	@.venv/gateway/bin/python -m ruff check bot tests/bot 2>/dev/null || echo "ruff not installed in .venv/gateway"
+
+eval: ## score the held-out questions against the running services (make run first)
+	@.venv/rasa/bin/python eval/score.py
+
+bench: ## benchmark table: NLU F1 per language, load time, latency, memory (make run first)
+	@.venv/rasa/bin/python benchmarks/bench.py
+
+clean: ## remove environments, models and runtime data
+	rm -rf .venv models var .pytest_cache

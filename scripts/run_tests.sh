@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Every test suite, in the order that fails fastest: unit tests of both environments, data
+# validation, training (only when inputs changed), Rasa conversation tests, then end-to-end tests
+# through the real trained Rasa and action server. Stops at the first failing step.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
+step() { echo; echo "=== $*"; }
+
+step "gateway tests (.venv/gateway)"
+.venv/gateway/bin/python -m pytest tests/bot -q -p no:cacheprovider
+
+step "knowledge base, tokenizer and action tests (.venv/rasa)"
+.venv/rasa/bin/python -m pytest tests/kb tests/nlu tests/actions -q -p no:cacheprovider
+
+step "rasa data validate"
+scripts/validate_data.sh
+
+step "train (skipped when the model matches config, domain, data and components)"
+python3 scripts/services.py train
+
+step "Rasa conversation tests"
+rm -rf results
+.venv/rasa/bin/rasa test core --stories tests/conversations --model models/advisor.tar.gz \
+  --endpoints endpoints.yml --fail-on-prediction-errors --out results/core >.rasa-test.log 2>&1 \
+  || { tail -60 .rasa-test.log; cat results/core/failed_test_stories.yml 2>/dev/null | head -80; exit 1; }
+grep -E "Correct:|Accuracy|Finished evaluation" .rasa-test.log | tail -5 || true
+
+step "end-to-end tests through the real Rasa and action server"
+export ADVISOR_DATA_DIR=${ADVISOR_DATA_DIR:-$(mktemp -d)/var}
+python3 scripts/services.py start-core >"${TMPDIR:-/tmp}/advisor-e2e-services.log" 2>&1 &
+services_pid=$!
+trap 'kill -TERM $services_pid 2>/dev/null; wait $services_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 240); do
+  curl -sf http://127.0.0.1:5005/ >/dev/null && curl -sf http://127.0.0.1:5055/health >/dev/null && break
+  kill -0 $services_pid 2>/dev/null || { cat "${TMPDIR:-/tmp}/advisor-e2e-services.log"; exit 1; }
+  sleep 1
+done
+.venv/gateway/bin/python -m pytest tests/integration -q -p no:cacheprovider
