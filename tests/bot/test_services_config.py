@@ -1,0 +1,60 @@
+"""The launcher's environment: SQLite and in-memory locks by default, PostgreSQL/Redis from URLs."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+_spec = importlib.util.spec_from_file_location(
+    "services", Path(__file__).resolve().parents[2] / "scripts" / "services.py"
+)
+services = importlib.util.module_from_spec(_spec)
+sys.modules["services"] = services  # dataclasses look their module up
+_spec.loader.exec_module(services)
+
+
+def test_defaults_use_sqlite_under_the_data_dir(tmp_path):
+    env = services.service_env({"ADVISOR_DATA_DIR": str(tmp_path / "data")})
+    assert env["TRACKER_URL"] == f"sqlite:///{tmp_path / 'data' / 'tracker.sqlite3'}"
+    assert env["TRACKER_DIALECT"] == "sqlite"
+    assert env["LOCK_STORE_TYPE"] == "in_memory"
+    assert env["RASA_TELEMETRY_ENABLED"] == "false"
+    assert env["ACTION_SERVER_URL"] == "http://127.0.0.1:5055/webhook"
+    assert (tmp_path / "data").is_dir()
+
+
+def test_database_and_redis_urls_switch_to_postgres_and_redis(tmp_path):
+    env = services.service_env({
+        "ADVISOR_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "postgresql://advisor:secret@db.internal:5433/advisor",
+        "REDIS_URL": "redis://:pw@cache.internal:6380/2",
+    })
+    assert env["TRACKER_URL"] == "postgresql://advisor:secret@db.internal:5433/advisor"
+    assert env["TRACKER_DIALECT"] == "postgresql"
+    assert (env["LOCK_STORE_TYPE"], env["REDIS_HOST"], env["REDIS_PORT"], env["REDIS_PASSWORD"], env["REDIS_DB"]) == (
+        "redis", "cache.internal", "6380", "pw", "2")
+
+
+def test_malformed_redis_url_is_refused_with_a_clear_message(tmp_path):
+    with pytest.raises(SystemExit, match="REDIS_URL"):
+        services.service_env({"ADVISOR_DATA_DIR": str(tmp_path), "REDIS_URL": "localhost:6379"})
+
+
+def test_api_needs_a_token(tmp_path):
+    env = services.service_env({"ADVISOR_DATA_DIR": str(tmp_path), "RASA_ENABLE_API": "true"})
+    with pytest.raises(SystemExit, match="RASA_API_TOKEN"):
+        services.core_services(env)
+    env["RASA_API_TOKEN"] = "t0ken"
+    rasa = services.core_services(env)[1]
+    assert rasa.command[-3:] == ["--enable-api", "--auth-token", "t0ken"]
+
+
+def test_fingerprint_changes_with_training_data(tmp_path, monkeypatch):
+    for name in ("domain", "data", "components"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "config.yml").write_text("a")
+    monkeypatch.setattr(services, "ROOT", tmp_path)
+    before = services.training_fingerprint()
+    (tmp_path / "data" / "x.yml").write_text("nlu: []")
+    assert services.training_fingerprint() != before
