@@ -1,0 +1,133 @@
+"""Relays one user turn to Rasa and delivers the reply to the chat, the Telegram way."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from telegram import Bot, Update
+from telegram.constants import ChatAction
+from telegram.error import Forbidden, TelegramError
+
+from bot.i18n import normalize_language
+from bot.i18n import t as common_t
+from bot.rasa_client import BotMessage, RasaUnavailable
+from bot.telegram import i18n, render
+from bot.telegram.state import Context, services
+
+log = logging.getLogger(__name__)
+
+TYPING_REFRESH_SECONDS = 4.0  # Telegram shows "typing…" for about 5 s per action
+
+
+def reply_language(update: Update, context: Context) -> str:
+    """The language Rasa last answered in, else the user's Telegram language, else the default."""
+    user = update.effective_user
+    return (
+        (context.chat_data.language if context.chat_data else None)
+        or normalize_language(user.language_code if user else None)
+        or services(context).default_language
+    )
+
+
+def metadata(update: Update, explicit_language: str | None = None) -> dict[str, Any]:
+    """The channel hints Rasa's language resolution uses (docs/CONTRACTS.md)."""
+    user, chat = update.effective_user, update.effective_chat
+    hint = normalize_language(user.language_code if user else None)
+    return {
+        "channel": "telegram",
+        "language": explicit_language or hint,
+        "language_source": "explicit" if explicit_language else "channel",
+        "chat_type": chat.type if chat else None,
+    }
+
+
+async def relay(
+    update: Update, context: Context, message: str, explicit_language: str | None = None
+) -> None:
+    """Sends one message to Rasa as `telegram:<chat id>` and shows the answer, or says Rasa is away."""
+    chat = update.effective_chat
+    assert chat is not None
+    rasa = services(context).rasa
+    try:
+        async with typing_action(context.bot, chat.id):
+            replies = await rasa.send(f"telegram:{chat.id}", message, metadata(update, explicit_language))
+    except RasaUnavailable:
+        await say(context, chat.id, common_t("rasa_unavailable", reply_language(update, context)))
+        return
+    await deliver(update, context, replies)
+
+
+@contextlib.asynccontextmanager
+async def typing_action(bot: Bot, chat_id: int) -> AsyncIterator[None]:
+    """Shows "typing…" for as long as the block runs, so a slow answer does not look dead."""
+    task = asyncio.create_task(_keep_typing(bot, chat_id))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def _keep_typing(bot: Bot, chat_id: int) -> None:
+    while True:
+        try:
+            await bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except TelegramError as exc:  # cosmetic: never let it break the answer
+            log.debug("typing action failed for chat %s: %s", chat_id, exc)
+            return
+        await asyncio.sleep(TYPING_REFRESH_SECONDS)
+
+
+async def deliver(update: Update, context: Context, replies: Sequence[BotMessage]) -> None:
+    """Shows text, buttons and images in order; `custom` messages only update the chat's state."""
+    chat = update.effective_chat
+    assert chat is not None
+    forgotten = _apply_custom(context, replies)
+    for reply in replies:
+        await _show(context, chat.id, reply, reply_language(update, context))
+    if forgotten:
+        context.application.drop_chat_data(chat.id)
+        log.info("dropped Telegram state of chat %s after the user's forget request", chat.id)
+
+
+def _apply_custom(context: Context, replies: Sequence[BotMessage]) -> bool:
+    """Takes the conversation language from custom.language; True when the user was forgotten."""
+    forgotten = False
+    for reply in replies:
+        custom = reply.custom or {}
+        if language := normalize_language(custom.get("language")):
+            context.chat_data.language = language
+        forgotten = forgotten or custom.get("forgotten") is True
+    return forgotten
+
+
+async def _show(context: Context, chat_id: int, reply: BotMessage, language: str) -> None:
+    if reply.text or reply.buttons:
+        text = reply.text or i18n.t("choose_option", language)
+        markup = render.keyboard(reply.buttons, context.chat_data.buttons) if reply.buttons else None
+        await say(context, chat_id, text, markup)
+    if reply.image:
+        await _show_image(context, chat_id, reply.image)
+
+
+async def say(context: Context, chat_id: int, text: str, markup: Any = None) -> None:
+    """Sends plain text escaped for HTML, split under Telegram's limit; buttons go on the last part."""
+    chunks = render.split_text(text)
+    for index, chunk in enumerate(chunks):
+        last = index == len(chunks) - 1
+        await context.bot.send_message(chat_id, render.escape(chunk), reply_markup=markup if last else None)
+
+
+async def _show_image(context: Context, chat_id: int, url: str) -> None:
+    """A broken image URL from Rasa should not cost the user the rest of the answer."""
+    try:
+        await context.bot.send_photo(chat_id, url)
+    except Forbidden:
+        raise
+    except TelegramError as exc:
+        log.warning("could not send image %s to chat %s: %s", url, chat_id, exc)

@@ -1,0 +1,195 @@
+"""The PTB handlers: one small async function per concern, registered by `register`."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import Message, MessageEntity, Update
+from telegram.constants import ChatType
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import start_codes
+from bot.i18n import LANGUAGES, normalize_language
+from bot.i18n import t as common_t
+from bot.telegram import i18n, render
+from bot.telegram.conversation import relay, reply_language, say
+from bot.telegram.state import Context, services
+
+log = logging.getLogger(__name__)
+
+# Commands that simply open a topic: the message Rasa receives (intent shortcuts, CONTRACTS.md).
+TOPIC_COMMANDS = {
+    "help": "/help",
+    "measures": "/list_measures",
+    "routes": "/list_routes",
+    "invest": "/how_to_invest",
+    "source": "/paper_info",
+    "contact": "/human_handoff",
+    "forget": "/forget_me",
+}
+MENU_COMMANDS = ("start", "help", "language", "measures", "routes", "invest", "source", "contact", "forget")
+
+PRIVATE = filters.ChatType.PRIVATE
+NON_TEXT = (
+    filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.AUDIO | filters.VIDEO
+    | filters.VIDEO_NOTE | filters.ANIMATION | filters.Document.ALL | filters.LOCATION
+    | filters.VENUE | filters.CONTACT | filters.POLL | filters.Dice.ALL
+)
+
+
+async def drop_repeated_update(update: Update, context: Context) -> None:
+    """Telegram redelivers an update it thinks was lost; each update_id is answered once."""
+    if not context.bot_data.first_time(update.update_id):
+        log.info("ignoring repeated update %s", update.update_id)
+        raise ApplicationHandlerStop
+
+
+async def on_start(update: Update, context: Context) -> None:
+    """/start [code]: deep links open a topic or pick the language (bot/start_codes.py)."""
+    action = start_codes.resolve(context.args[0] if context.args else None)
+    if action.language:
+        context.chat_data.language = action.language
+    await relay(update, context, action.message, explicit_language=action.language)
+
+
+async def on_topic_command(update: Update, context: Context) -> None:
+    """/help, /measures, /routes, /invest, /source, /contact, /forget: fixed questions to Rasa."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    command = message.text.split()[0][1:].split("@")[0].lower()
+    await relay(update, context, TOPIC_COMMANDS[command])
+
+
+async def on_language_command(update: Update, context: Context) -> None:
+    """/language: the eight languages as buttons, each named in its own language."""
+    chat = update.effective_chat
+    assert chat is not None
+    names = [(code, common_t("language_name", code)) for code in LANGUAGES]
+    markup = render.language_keyboard(names)
+    await say(context, chat.id, i18n.t("choose_language", reply_language(update, context)), markup)
+
+
+async def on_language_choice(update: Update, context: Context) -> None:
+    """A tap on the /language keyboard: an explicit choice that Rasa ranks above detection."""
+    query = update.callback_query
+    assert query is not None
+    language = normalize_language((query.data or "")[len(render.LANGUAGE_PREFIX) :])
+    if language is None or update.effective_chat is None:
+        await query.answer(i18n.t("button_expired", reply_language(update, context)), show_alert=True)
+        return
+    await query.answer()
+    context.chat_data.language = language
+    await relay(update, context, "/change_language", explicit_language=language)
+
+
+async def on_button(update: Update, context: Context) -> None:
+    """A tap on a Rasa button: answer the callback first, then send its payload to Rasa."""
+    query = update.callback_query
+    assert query is not None
+    store = context.chat_data.buttons if context.chat_data else {}
+    payload = render.resolve_callback(query.data or "", store)
+    if payload is None or update.effective_chat is None:
+        await query.answer(i18n.t("button_expired", reply_language(update, context)), show_alert=True)
+        return
+    await query.answer()
+    await relay(update, context, payload)
+
+
+async def on_text(update: Update, context: Context) -> None:
+    """A question in plain text; in groups only when it is addressed to the bot."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    text = message.text
+    if message.chat.type != ChatType.PRIVATE:
+        username = services(context).bot_username(context.bot)
+        if not addressed_to_bot(message, username, context.bot.id):
+            return
+        text = strip_mention(text, username) or "/greet"
+    await relay(update, context, text)
+
+
+def addressed_to_bot(message: Message, username: str, bot_id: int) -> bool:
+    """A group message is for the bot when it replies to the bot or mentions it."""
+    replied = message.reply_to_message
+    if replied and replied.from_user and replied.from_user.id == bot_id:
+        return True
+    for entity, value in message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items():
+        if entity.type == MessageEntity.MENTION and username and value[1:].lower() == username.lower():
+            return True
+        if entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot_id:
+            return True
+    return False
+
+
+def strip_mention(text: str, username: str) -> str:
+    if not username:
+        return text.strip()
+    return re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE).strip()
+
+
+async def on_unknown_command(update: Update, context: Context) -> None:
+    """A command we do not offer: point to /help rather than guess (only if it is for us)."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    target = message.text.split()[0].partition("@")[2]
+    username = services(context).bot_username(context.bot)
+    if message.chat.type != ChatType.PRIVATE and target.lower() != username.lower():
+        return
+    await say(context, message.chat.id, i18n.t("unknown_command", reply_language(update, context)))
+
+
+async def on_non_text(update: Update, context: Context) -> None:
+    """Stickers, photos, voice, files, locations… in a private chat: say we read text only."""
+    chat = update.effective_chat
+    assert chat is not None
+    await say(context, chat.id, i18n.t("text_only", reply_language(update, context)))
+
+
+async def on_edited_message(update: Update, context: Context) -> None:
+    """An edit of an answered message: ask for a new message instead of answering twice."""
+    chat = update.effective_chat
+    assert chat is not None
+    await say(context, chat.id, i18n.t("edited_message", reply_language(update, context)))
+
+
+async def on_error(update: object, context: Context) -> None:
+    """The one error handler: log everything, tell the user briefly, never show a stack trace."""
+    error = context.error
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if isinstance(error, Forbidden):
+        log.warning("Telegram refused to deliver to chat %s (bot blocked or removed); not retrying: %s",
+                    chat.id if chat else "?", error)
+        return
+    log.error("Telegram update failed: %r", update, exc_info=error)
+    if chat is None or not isinstance(update, Update):
+        return
+    try:
+        await say(context, chat.id, i18n.t("internal_error", reply_language(update, context)))
+    except TelegramError as exc:
+        log.warning("could not tell chat %s about the error: %s", chat.id, exc)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    """Wires every handler; group -1 runs first so repeated updates stop there."""
+    application.add_handler(TypeHandler(Update, drop_repeated_update), group=-1)
+    new_only = filters.UpdateType.MESSAGE  # an edited "/start" must not run the command again
+    application.add_handler(CommandHandler("start", on_start, filters=new_only))
+    application.add_handler(CommandHandler("language", on_language_command, filters=new_only))
+    application.add_handler(CommandHandler(list(TOPIC_COMMANDS), on_topic_command, filters=new_only))
+    application.add_handler(MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, on_unknown_command))
+    application.add_handler(CallbackQueryHandler(on_language_choice, pattern=f"^{render.LANGUAGE_PREFIX}"))
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(MessageHandler(filters.TEXT & filters.UpdateType.MESSAGE, on_text))
+    application.add_handler(MessageHandler(NON_TEXT & PRIVATE & filters.UpdateType.MESSAGE, on_non_text))
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & PRIVATE, on_edited_message))
+    application.add_error_handler(on_error)

@@ -1,0 +1,101 @@
+"""Builds the PTB application and runs it inside the aiohttp app's lifetime (cleanup_ctx)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, Defaults
+
+from bot import keys
+from bot.i18n import LANGUAGES
+from bot.telegram import handlers, i18n
+from bot.telegram.settings import TelegramSettings
+from bot.telegram.state import CONTEXT_TYPES, PerChatUpdateProcessor, Services
+
+log = logging.getLogger(__name__)
+
+TELEGRAM_SETTINGS: web.AppKey[TelegramSettings] = web.AppKey("telegram_settings", TelegramSettings)
+TELEGRAM_APPLICATION: web.AppKey[Application] = web.AppKey("telegram_application", Application)  # type: ignore[type-arg]
+
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CHANNEL_POST,
+    Update.CALLBACK_QUERY,
+]
+
+
+def build_application(tg: TelegramSettings) -> Application:  # type: ignore[type-arg]
+    """PTB's own HTTP stack and rate limiter; no Updater in webhook mode (aiohttp receives)."""
+    builder = (
+        Application.builder()
+        .token(tg.token)
+        .base_url(tg.base_url)
+        .rate_limiter(AIORateLimiter(max_retries=tg.max_retries))
+        .concurrent_updates(PerChatUpdateProcessor(tg.concurrent_updates))
+        .context_types(CONTEXT_TYPES)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+    )
+    if tg.webhook_mode:
+        builder = builder.updater(None)
+    application = builder.build()
+    handlers.register(application)
+    return application
+
+
+def menu(language: str) -> list[BotCommand]:
+    return [BotCommand(name, i18n.t(f"cmd_{name}", language)) for name in handlers.MENU_COMMANDS]
+
+
+async def register_commands(application: Application, default_language: str) -> None:  # type: ignore[type-arg]
+    """Localized command menus; a failure here is logged, the bot still answers commands."""
+    try:
+        for language in LANGUAGES:
+            await application.bot.set_my_commands(menu(language), language_code=language)
+        await application.bot.set_my_commands(menu(default_language))
+    except TelegramError as exc:
+        log.warning("could not register the Telegram command menu: %s", exc)
+
+
+async def start_receiving(application: Application, tg: TelegramSettings) -> None:  # type: ignore[type-arg]
+    if tg.webhook_mode:
+        await application.bot.set_webhook(
+            tg.webhook_url, secret_token=tg.webhook_secret, allowed_updates=ALLOWED_UPDATES
+        )
+        log.info("Telegram webhook mode: %s", tg.webhook_url)
+    else:
+        assert application.updater is not None
+        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        log.info("Telegram polling mode")
+
+
+async def stop(application: Application) -> None:  # type: ignore[type-arg]
+    """Stops whatever part has started; safe after a failed start-up."""
+    if application.updater and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+
+
+async def telegram_ctx(app: web.Application) -> AsyncIterator[None]:
+    """PTB starts after the Rasa client exists and stops before it closes."""
+    tg = app[TELEGRAM_SETTINGS]
+    settings = app[keys.SETTINGS]
+    application = build_application(tg)
+    application.bot_data.services = Services(app[keys.RASA], tg, settings.default_language)
+    await application.initialize()
+    try:
+        await register_commands(application, settings.default_language)
+        await application.start()
+        await start_receiving(application, tg)
+        log.info("Telegram connector running as @%s", application.bot.username)
+        app[TELEGRAM_APPLICATION] = application
+        yield
+    finally:
+        await stop(application)

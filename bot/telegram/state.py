@@ -1,0 +1,89 @@
+"""Typed per-chat and per-bot state kept by PTB, plus the per-chat ordering of updates."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Optional
+from weakref import WeakValueDictionary
+
+from telegram import Bot, Update
+from telegram.ext import BaseUpdateProcessor, CallbackContext, ContextTypes, ExtBot
+
+if TYPE_CHECKING:
+    from bot.rasa_client import RasaClient
+    from bot.telegram.settings import TelegramSettings
+
+REMEMBERED_UPDATES = 4096
+
+
+@dataclass
+class ChatState:
+    """What the connector remembers about one chat; dropped entirely when the user says /forget."""
+
+    language: str | None = None  # the reply language Rasa last reported (custom.language)
+    buttons: OrderedDict[str, str] = field(default_factory=OrderedDict)  # short id -> payload
+
+
+@dataclass
+class Services:
+    """The gateway resources the handlers need, handed to PTB once at start-up."""
+
+    rasa: "RasaClient"
+    settings: "TelegramSettings"
+    default_language: str
+
+    def bot_username(self, bot: Bot) -> str:
+        """TELEGRAM_BOT_USERNAME when configured, otherwise what getMe reported."""
+        return self.settings.bot_username or bot.username or ""
+
+
+class BotData:
+    """Bot-wide state: the services, and the update ids already seen (Telegram may redeliver)."""
+
+    def __init__(self) -> None:
+        self.services: Optional[Services] = None
+        self._seen: OrderedDict[int, None] = OrderedDict()
+
+    def first_time(self, update_id: int) -> bool:
+        """True once per update id, so a redelivered update is not answered twice."""
+        if update_id in self._seen:
+            return False
+        self._seen[update_id] = None
+        if len(self._seen) > REMEMBERED_UPDATES:
+            self._seen.popitem(last=False)
+        return True
+
+
+CONTEXT_TYPES = ContextTypes(chat_data=ChatState, bot_data=BotData)
+Context = CallbackContext[ExtBot[None], dict[Any, Any], ChatState, BotData]
+
+
+def services(context: Context) -> Services:
+    assert context.bot_data.services is not None, "Services are set before the application starts"
+    return context.bot_data.services
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Chats run concurrently, but each chat's updates run in order, as the user sent them."""
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(chat.id, asyncio.Lock())
+        async with lock:
+            await coroutine
+
+    async def initialize(self) -> None:
+        """Nothing to allocate: locks are created per chat on demand."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free: locks disappear with their last waiter."""
