@@ -2,10 +2,76 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+
+import aiohttp_cors
 from aiohttp import web
 
 from bot.settings import Settings
+from bot.web import api, assets, i18n, schemas
+from bot.web.guards import RateLimits, errors_as_json, limit_per_ip, refuse_foreign_origins
+from bot.web.keys import ASSETS, LIMITS, OPENAPI, STORE, VALIDATORS, WEB_SETTINGS
+from bot.web.settings import WebSettings
+from bot.web.store import ChatStore
+
+log = logging.getLogger(__name__)
+API_PREFIX = "/api/v1"
 
 
 def setup(app: web.Application, settings: Settings) -> None:
     """Registers the web channel's routes on the gateway app."""
+    web_settings = WebSettings.from_gateway(settings)
+    i18n.load()  # a missing or broken translation stops the start, not a visitor's request
+    app[ASSETS] = assets.Assets.build(web_settings)
+    app[WEB_SETTINGS] = web_settings
+    app.router.add_get("/", assets.demo_page)
+    app.router.add_get("/widget.js", assets.widget_js)
+    app.router.add_get("/widget.css", assets.widget_css)
+    app.router.add_get("/demo.js", assets.demo_js)
+    app.add_subapp(API_PREFIX, _api_app(web_settings))
+
+
+def _api_app(web_settings: WebSettings) -> web.Application:
+    """The API as a sub-application, so its guards never touch the other channels' routes."""
+    api_app = web.Application(middlewares=[errors_as_json, refuse_foreign_origins, limit_per_ip])
+    api_app[WEB_SETTINGS] = web_settings
+    api_app[VALIDATORS] = {
+        "session": schemas.validator(schemas.session_request()),
+        "chat": schemas.validator(schemas.chat_request(web_settings)),
+    }
+    api_app[OPENAPI] = schemas.openapi(web_settings)
+    api_app[STORE] = ChatStore(web_settings.database)
+    api_app[LIMITS] = RateLimits(web_settings)
+    api_app.cleanup_ctx.append(_resources_ctx)
+    api_app.router.add_routes(api.routes)
+    _allow_cors(api_app, web_settings)
+    return api_app
+
+
+def _allow_cors(api_app: web.Application, web_settings: WebSettings) -> None:
+    """CORS headers (aiohttp-cors) only for the configured sites' origins; others get none."""
+    options = aiohttp_cors.ResourceOptions(
+        allow_credentials=False,
+        expose_headers=("Retry-After",),
+        allow_headers=("Content-Type", "Authorization"),
+        allow_methods=("GET", "POST"),
+        max_age=600,
+    )
+    cors = aiohttp_cors.setup(api_app, defaults={origin: options for origin in web_settings.all_origins})
+    for route in list(api_app.router.routes()):
+        cors.add(route)
+
+
+async def _resources_ctx(api_app: web.Application) -> AsyncIterator[None]:
+    """Opens the history database (pruning idle conversations) and closes it with the limiter."""
+    web_settings, store = api_app[WEB_SETTINGS], api_app[STORE]
+    await store.open()
+    pruned = await store.prune(web_settings.retention_days)
+    if pruned:
+        log.info("web chat: deleted %d conversations idle for over %d days", pruned, web_settings.retention_days)
+    try:
+        yield
+    finally:
+        await api_app[LIMITS].close()
+        await store.close()

@@ -1,0 +1,147 @@
+"""The public chat API (/api/v1): sessions, chat turns relayed to Rasa, history, OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from bot import keys, start_codes
+from bot.i18n import normalize_language
+from bot.rasa_client import BotMessage, RasaUnavailable
+from bot.web.guards import ApiError, check_site_origin, client_ip, read_json, set_language
+from bot.web.keys import LIMITS, OPENAPI, STORE, VALIDATORS, WEB_SETTINGS
+from bot.web.schemas import first_error, offending_field
+from bot.web.store import Session, StoredMessage
+
+routes = web.RouteTableDef()
+
+
+async def validated(request: web.Request, schema: str) -> dict[str, Any]:
+    """The JSON body checked against its schema; the 400 names the first offending field."""
+    body = await read_json(request)
+    error = first_error(request.app[VALIDATORS][schema], body)
+    if error is not None:
+        raise ApiError(400, "bad_field", field=offending_field(error))
+    return body
+
+
+async def known_session(request: web.Request, session_id: str) -> Session:
+    session = await request.app[STORE].get_session(session_id)
+    if session is None:
+        raise ApiError(404, "session")
+    set_language(request, session.language)
+    check_site_origin(request, session.site)
+    return session
+
+
+@routes.post("/session")
+async def create_session(request: web.Request) -> web.Response:
+    """Issues a random session id for one visitor of one site."""
+    body = await validated(request, "session")
+    check_site_origin(request, body["site"])
+    await request.app[LIMITS].enforce("rate_new_session", client_ip(request, request.app[WEB_SETTINGS]))
+    language = normalize_language(body.get("language"))
+    session = await request.app[STORE].create_session(body["site"], language)
+    return web.json_response({"session_id": session.id, "site": session.site, "language": language}, status=201)
+
+
+def _message_for_rasa(body: dict[str, Any]) -> tuple[str, str | None, str]:
+    """(message, language, language_source) for one chat request."""
+    language = normalize_language(body.get("language"))
+    source = body.get("language_source", "channel")
+    if "start" in body:
+        action = start_codes.resolve(body["start"])
+        if action.language:
+            return action.message, action.language, "explicit"
+        return action.message, language, source
+    return body.get("text", "").strip() or body["payload"], language, source
+
+
+def _safe_image(url: str | None) -> str | None:
+    return url if url and urlsplit(url).scheme in ("http", "https") else None
+
+
+def _visible(reply: list[BotMessage]) -> list[dict[str, Any]]:
+    """Bot messages the visitor sees: custom-only messages (language markers) are hidden."""
+    shown = [m for m in reply if m.text or m.buttons or _safe_image(m.image)]
+    return [
+        {
+            "text": m.text,
+            "buttons": [{"title": b.title, "payload": b.payload} for b in m.buttons],
+            "image": _safe_image(m.image),
+        }
+        for m in shown
+    ]
+
+
+def _custom(reply: list[BotMessage], key: str) -> Any:
+    return next((m.custom[key] for m in reversed(reply) if m.custom and key in m.custom), None)
+
+
+async def _user_line(request: web.Request, session: Session, body: dict[str, Any]) -> StoredMessage | None:
+    """What the visitor's turn looks like in history: their text, or the title of the button they chose."""
+    if "text" in body:
+        return StoredMessage("user", body["text"].strip())
+    if "payload" not in body:
+        return None
+    for message in reversed(await request.app[STORE].history(session.id, 20)):
+        for button in message.buttons:
+            if button.get("payload") == body["payload"]:
+                return StoredMessage("user", button.get("title"))
+    return None
+
+
+@routes.post("/chat")
+async def chat(request: web.Request) -> web.Response:
+    """One turn: relay to Rasa, store both sides, return what the visitor should see."""
+    body = await validated(request, "chat")
+    session = await known_session(request, body["session_id"])
+    await request.app[LIMITS].enforce("rate_session", session.id)
+    message, language, source = _message_for_rasa(body)
+    set_language(request, language)
+    metadata = {"channel": "web", "language": language, "language_source": source}
+    try:
+        reply = await request.config_dict[keys.RASA].send(f"web:{session.id}", message, metadata)
+    except RasaUnavailable:
+        raise ApiError(503, "rasa") from None
+    reply_language = normalize_language(_custom(reply, "language")) or language or session.language or "en"
+    visible = _visible(reply)
+    forgotten = bool(_custom(reply, "forgotten"))
+    await _record_turn(request, session, body, visible, forgotten)
+    await request.app[STORE].remember_language(session.id, reply_language)
+    return web.json_response({"messages": visible, "language": reply_language, "forgotten": forgotten})
+
+
+async def _record_turn(
+    request: web.Request, session: Session, body: dict[str, Any], visible: list[dict[str, Any]], forgotten: bool
+) -> None:
+    store = request.app[STORE]
+    if forgotten:
+        await store.forget(session.id)
+        return
+    user = await _user_line(request, session, body)
+    bots = [StoredMessage("bot", m["text"], m["buttons"]) for m in visible if m["text"] or m["buttons"]]
+    await store.append(session.id, ([user] if user else []) + bots)
+
+
+def _bearer(request: web.Request) -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "session")
+    return token.strip()
+
+
+@routes.get("/history")
+async def history(request: web.Request) -> web.Response:
+    """The caller's own conversation; the session id in the Authorization header is the credential."""
+    session = await known_session(request, _bearer(request))
+    limit = request.app[WEB_SETTINGS].history_limit
+    messages = await request.app[STORE].history(session.id, limit)
+    return web.json_response({"language": session.language, "messages": [m.as_json() for m in messages]})
+
+
+@routes.get("/openapi.json")
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(request.app[OPENAPI])

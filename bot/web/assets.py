@@ -1,0 +1,118 @@
+"""The widget's script and stylesheet, and the demo page at `/` with the snippet to copy."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
+
+from aiohttp import web
+
+from bot.i18n import LANGUAGES, normalize_language
+from bot.i18n import t as gateway_t
+from bot.web import i18n
+from bot.web.guards import _accept_language
+from bot.web.keys import ASSETS, WEB_SETTINGS
+from bot.web.settings import WebSettings
+
+STATIC = Path(__file__).parent / "static"
+OPTIONS = ("site", "lang", "title", "accent", "position", "start")
+
+
+@dataclass(frozen=True)
+class Asset:
+    body: bytes
+    content_type: str
+    etag: str
+
+    @classmethod
+    def of(cls, body: bytes, content_type: str) -> "Asset":
+        return cls(body, content_type, '"' + hashlib.sha256(body).hexdigest()[:16] + '"')
+
+
+@dataclass(frozen=True)
+class Assets:
+    """Built once at start-up: the widget script carries every language's strings inline."""
+
+    script: Asset
+    stylesheet: Asset
+    demo: Template
+    demo_script: Asset
+
+    @classmethod
+    def build(cls, settings: WebSettings) -> "Assets":
+        strings = {
+            lang: {**i18n.prefixed("widget_", lang), "error_rasa": i18n.t("error_rasa", lang),
+                   "language_name": gateway_t("language_name", lang)}
+            for lang in LANGUAGES
+        }
+        script = (STATIC / "widget.js").read_text(encoding="utf-8")
+        script = script.replace("__ADVISOR_MAX_TEXT__", str(settings.max_text))
+        script = script.replace("__ADVISOR_STRINGS__", json.dumps(strings, ensure_ascii=False, separators=(",", ":")))
+        return cls(
+            script=Asset.of(script.encode("utf-8"), "text/javascript"),
+            stylesheet=Asset.of((STATIC / "widget.css").read_bytes(), "text/css"),
+            demo=Template((STATIC / "demo.html").read_text(encoding="utf-8")),
+            demo_script=Asset.of((STATIC / "demo.js").read_bytes(), "text/javascript"),
+        )
+
+
+def _serve(request: web.Request, asset: Asset) -> web.Response:
+    headers = {"ETag": asset.etag, "Cache-Control": "public, max-age=300"}
+    if request.headers.get("If-None-Match") == asset.etag:
+        return web.Response(status=304, headers=headers)
+    response = web.Response(body=asset.body, content_type=asset.content_type, charset="utf-8", headers=headers)
+    response.enable_compression()
+    return response
+
+
+async def widget_js(request: web.Request) -> web.Response:
+    return _serve(request, request.app[ASSETS].script)
+
+
+async def widget_css(request: web.Request) -> web.Response:
+    return _serve(request, request.app[ASSETS].stylesheet)
+
+
+async def demo_js(request: web.Request) -> web.Response:
+    return _serve(request, request.app[ASSETS].demo_script)
+
+
+def public_base(request: web.Request) -> str:
+    return request.app[WEB_SETTINGS].public_url or f"{request.scheme}://{request.host}"
+
+
+def snippet(request: web.Request) -> str:
+    site = request.app[WEB_SETTINGS].demo_site
+    return f'<script src="{public_base(request)}/widget.js" data-site="{site}" async></script>'
+
+
+def _language_links(current: str) -> str:
+    links = []
+    for lang in LANGUAGES:
+        name = html.escape(gateway_t("language_name", lang))
+        current_attr = ' aria-current="page"' if lang == current else ""
+        links.append(f'<a href="?lang={lang}" lang="{lang}" hreflang="{lang}"{current_attr}>{name}</a>')
+    return "\n".join(links)
+
+
+def _option_rows(lang: str) -> str:
+    return "\n".join(
+        f"<tr><th scope=\"row\"><code>data-{name}</code></th><td>{html.escape(i18n.t('opt_' + name, lang))}</td></tr>"
+        for name in OPTIONS
+    )
+
+
+async def demo_page(request: web.Request) -> web.Response:
+    """The widget on a plain page, in the language of ?lang= or the browser, with the snippet."""
+    lang = normalize_language(request.query.get("lang")) or _accept_language(request) or "en"
+    text = {k: html.escape(v) for k, v in i18n.prefixed("demo_", lang).items()}
+    page = request.app[ASSETS].demo.substitute(
+        lang=lang, snippet=html.escape(snippet(request)), raw_snippet=snippet(request),
+        languages=_language_links(lang), options=_option_rows(lang), **text,
+    )
+    headers = {"Content-Security-Policy": "default-src 'self'; img-src 'self' https: data:; object-src 'none'; base-uri 'none'"}
+    return web.Response(text=page, content_type="text/html", headers=headers)

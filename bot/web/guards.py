@@ -1,0 +1,163 @@
+"""What stands between the internet and the chat API: origins, rate limits, body size, JSON errors.
+
+Every refusal is an ApiError that the middleware turns into JSON with a localized message, so a
+widget (or any client) can show it as it is; nothing reaches the visitor as a stack trace.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from typing import Any, Awaitable, Callable
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+
+from bot.i18n import normalize_language
+from bot.web import i18n
+from bot.web.keys import LIMITS, WEB_SETTINGS
+from bot.web.settings import WebSettings
+
+log = logging.getLogger(__name__)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class ApiError(Exception):
+    """A refusal with an HTTP status and the key of its localized message."""
+
+    def __init__(self, status: int, code: str, headers: dict[str, str] | None = None, **params: Any) -> None:
+        super().__init__(code)
+        self.status, self.code, self.headers, self.params = status, code, headers or {}, params
+
+
+def set_language(request: web.Request, language: str | None) -> None:
+    """Remembers the best-known visitor language so later errors in this request use it."""
+    if normalize_language(language):
+        request["language"] = normalize_language(language)
+
+
+def _accept_language(request: web.Request) -> str | None:
+    for part in request.headers.get("Accept-Language", "").split(","):
+        found = normalize_language(part.split(";")[0])
+        if found:
+            return found
+    return None
+
+
+def error_response(request: web.Request, error: ApiError) -> web.Response:
+    lang = request.get("language")
+    body = {"error": {"code": error.code, "message": i18n.t(f"error_{error.code}", lang, **error.params)}}
+    return web.json_response(body, status=error.status, headers=error.headers)
+
+
+_STATUS_CODES = {404: "not_found", 405: "method", 413: "too_large"}
+
+
+def _from_http_exception(exc: web.HTTPException, settings: WebSettings) -> ApiError:
+    code = _STATUS_CODES.get(exc.status, "bad_json" if exc.status < 500 else "internal")
+    return ApiError(exc.status, code, limit=settings.max_body) if code == "too_large" else ApiError(exc.status, code)
+
+
+@web.middleware
+async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Turns every refusal or failure under /api/v1 into localized JSON."""
+    request["language"] = _accept_language(request)
+    try:
+        return await handler(request)
+    except ApiError as error:
+        return error_response(request, error)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return error_response(request, _from_http_exception(exc, request.app[WEB_SETTINGS]))
+    except Exception:
+        log.exception("web chat API failed on %s %s", request.method, request.path)
+        return error_response(request, ApiError(500, "internal"))
+
+
+def same_origin(request: web.Request, origin: str, settings: WebSettings) -> bool:
+    netloc = urlsplit(origin).netloc.lower()
+    return netloc == request.host.lower() or (bool(settings.public_url) and origin == settings.public_url.lower())
+
+
+def check_site_origin(request: web.Request, site: str) -> None:
+    """A site's sessions may only be used from that site's configured origins (or same-origin demo)."""
+    settings = request.app[WEB_SETTINGS]
+    origin = request.headers.get("Origin")
+    if site not in settings.sites:
+        raise ApiError(403, "unknown_site", site=site)
+    if origin is None or origin.lower() in settings.sites[site]:
+        return
+    if site == settings.demo_site and same_origin(request, origin, settings):
+        return
+    raise ApiError(403, "origin")
+
+
+@web.middleware
+async def refuse_foreign_origins(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Browsers send Origin on cross-site calls; unknown origins are refused before any work."""
+    settings = request.app[WEB_SETTINGS]
+    origin = (request.headers.get("Origin") or "").lower()
+    if origin and origin not in settings.all_origins and not same_origin(request, origin, settings):
+        raise ApiError(403, "origin")
+    return await handler(request)
+
+
+def client_ip(request: web.Request, settings: WebSettings) -> str:
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if settings.trust_forwarded and forwarded:
+        return forwarded.split(",")[0].strip()
+    return request.remote or "unknown"
+
+
+class RateLimits:
+    """Moving-window limits (library `limits`) kept in memory; answers how long to wait, if at all."""
+
+    def __init__(self, settings: WebSettings) -> None:
+        self.storage = MemoryStorage()
+        self.limiter = MovingWindowRateLimiter(self.storage)
+        self.items = {name: settings.limit(name) for name in ("rate_session", "rate_ip", "rate_new_session")}
+
+    async def enforce(self, name: str, key: str) -> None:
+        item = self.items[name]
+        if await self.limiter.hit(item, name, key):
+            return
+        stats = await self.limiter.get_window_stats(item, name, key)
+        seconds = max(1, math.ceil(stats.reset_time - time.time()))
+        raise ApiError(429, "rate_limited", headers={"Retry-After": str(seconds)}, seconds=seconds)
+
+    async def close(self) -> None:
+        """Stops the storage's expiry task so shutdown leaves nothing pending."""
+        timer = getattr(self.storage, "timer", None)
+        if timer is not None:
+            timer.cancel()
+
+
+@web.middleware
+async def limit_per_ip(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.method != "OPTIONS":
+        await request.app[LIMITS].enforce("rate_ip", client_ip(request, request.app[WEB_SETTINGS]))
+    return await handler(request)
+
+
+async def read_json(request: web.Request) -> Any:
+    """The body as JSON, refusing oversize bodies (413) and anything that is not a JSON object (400)."""
+    limit = request.app[WEB_SETTINGS].max_body
+    if request.content_length is not None and request.content_length > limit:
+        raise ApiError(413, "too_large", limit=limit)
+    raw = await request.read()
+    if len(raw) > limit:
+        raise ApiError(413, "too_large", limit=limit)
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ApiError(400, "bad_json") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "bad_json")
+    if isinstance(body.get("language"), str):
+        set_language(request, body["language"])
+    return body

@@ -1,0 +1,139 @@
+"""The web channel's configuration, read once at start-up from the environment captured in Settings.
+
+| variable | default | meaning |
+|---|---|---|
+| `WIDGET_SITES` | `demo=` | `key=origin,origin;key2=origin`: the site keys and the origins allowed to use each |
+| `WIDGET_DEMO_SITE` | `demo` | the site key of the demo page at `/`; always exists, the gateway's own origin is allowed |
+| `WIDGET_PUBLIC_URL` | (from the request) | the gateway's public base URL, used in the snippet on the demo page |
+| `WIDGET_RATE_SESSION` | `30/minute` | chat messages per session (syntax of the `limits` library: `N/second|minute|hour|day`) |
+| `WIDGET_RATE_IP` | `120/minute` | API requests per client IP |
+| `WIDGET_RATE_NEW_SESSION` | `60/hour` | new sessions per client IP |
+| `WIDGET_MAX_BODY` | `4096` | largest accepted request body in bytes (larger → 413) |
+| `WIDGET_MAX_TEXT` | `1000` | longest user message in characters (longer → 400) |
+| `WIDGET_HISTORY_LIMIT` | `200` | most recent messages returned by the history endpoint |
+| `WIDGET_RETENTION_DAYS` | `30` | conversations idle longer than this are deleted at start-up |
+| `WIDGET_TRUST_FORWARDED` | `0` | `1`: take the client IP from `X-Forwarded-For` (only behind your own proxy) |
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlsplit
+
+from limits import RateLimitItem, parse
+
+from bot.settings import Settings, SettingsError
+
+SITE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) <= 0:
+        raise SettingsError(f"{name} must be a positive integer, got {raw!r}")
+    return int(raw)
+
+
+def _rate(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = env.get(name, "").strip() or default
+    try:
+        parse(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must look like '30/minute', got {raw!r}") from exc
+    return raw
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no"):
+        return False
+    if raw in ("1", "true", "yes"):
+        return True
+    raise SettingsError(f"{name} must be 0 or 1, got {raw!r}")
+
+
+def normalize_origin(raw: str, variable: str) -> str:
+    """An origin as browsers send it (scheme://host[:port]); anything with a path is a config error."""
+    parts = urlsplit(raw.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        raise SettingsError(f"{variable}: {raw!r} is not an origin like https://www.example.com")
+    if parts.query or parts.fragment or "@" in parts.netloc:
+        raise SettingsError(f"{variable}: {raw!r} is not an origin like https://www.example.com")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def parse_sites(raw: str, variable: str = "WIDGET_SITES") -> dict[str, tuple[str, ...]]:
+    """`key=origin,origin;key2=origin` → {key: (origin, …)}; names the bad entry on error."""
+    sites: dict[str, tuple[str, ...]] = {}
+    for entry in filter(None, (part.strip() for part in raw.split(";"))):
+        key, sep, origins = entry.partition("=")
+        key = key.strip()
+        if not sep or not SITE_KEY.match(key):
+            raise SettingsError(f"{variable}: {entry!r} must be key=origin[,origin] with key of A-Z a-z 0-9 _ -")
+        if key in sites:
+            raise SettingsError(f"{variable}: site key {key!r} appears twice")
+        sites[key] = tuple(normalize_origin(o, variable) for o in origins.split(",") if o.strip())
+    return sites
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """Sites, limits and storage of the website channel; see the table in this module's docstring."""
+
+    sites: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: {"demo": ()})
+    demo_site: str = "demo"
+    public_url: str = ""
+    rate_session: str = "30/minute"
+    rate_ip: str = "120/minute"
+    rate_new_session: str = "60/hour"
+    max_body: int = 4096
+    max_text: int = 1000
+    history_limit: int = 200
+    retention_days: int = 30
+    trust_forwarded: bool = False
+    data_dir: str = "var"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], data_dir: str = "var") -> "WebSettings":
+        demo_site = env.get("WIDGET_DEMO_SITE", "").strip() or cls.demo_site
+        if not SITE_KEY.match(demo_site):
+            raise SettingsError(f"WIDGET_DEMO_SITE: {demo_site!r} must be A-Z a-z 0-9 _ - (1-64)")
+        sites = parse_sites(env.get("WIDGET_SITES", ""))
+        sites.setdefault(demo_site, ())
+        public_url = env.get("WIDGET_PUBLIC_URL", "").strip().rstrip("/")
+        if public_url:
+            normalize_origin(public_url, "WIDGET_PUBLIC_URL")
+        return cls(
+            sites=sites,
+            demo_site=demo_site,
+            public_url=public_url,
+            rate_session=_rate(env, "WIDGET_RATE_SESSION", cls.rate_session),
+            rate_ip=_rate(env, "WIDGET_RATE_IP", cls.rate_ip),
+            rate_new_session=_rate(env, "WIDGET_RATE_NEW_SESSION", cls.rate_new_session),
+            max_body=_positive_int(env, "WIDGET_MAX_BODY", cls.max_body),
+            max_text=_positive_int(env, "WIDGET_MAX_TEXT", cls.max_text),
+            history_limit=_positive_int(env, "WIDGET_HISTORY_LIMIT", cls.history_limit),
+            retention_days=_positive_int(env, "WIDGET_RETENTION_DAYS", cls.retention_days),
+            trust_forwarded=_flag(env, "WIDGET_TRUST_FORWARDED"),
+            data_dir=data_dir,
+        )
+
+    @classmethod
+    def from_gateway(cls, settings: Settings) -> "WebSettings":
+        return cls.from_env(settings.env, data_dir=settings.data_dir)
+
+    @property
+    def database(self) -> Path:
+        return Path(self.data_dir) / "web_chat.sqlite3"
+
+    @property
+    def all_origins(self) -> frozenset[str]:
+        return frozenset(o for origins in self.sites.values() for o in origins)
+
+    def limit(self, name: str) -> RateLimitItem:
+        return parse(getattr(self, name))
