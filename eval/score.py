@@ -1,0 +1,360 @@
+"""Scores the held-out questions through the running Rasa REST channel.
+
+Usage (from the repo root, with `make run` serving Rasa on 127.0.0.1:5005):
+    .venv/rasa/bin/python eval/score.py                      # all languages, table + eval/results.json
+    .venv/rasa/bin/python eval/score.py --langs de,fr -v     # some languages, print every reply
+    .venv/rasa/bin/python eval/score.py --min-accuracy 0.95  # exit 1 if any language's all-ok < 95 %
+    .venv/rasa/bin/python eval/score.py --check-overlap      # only list questions found in data/nlu/
+Environment: RASA_URL (default http://127.0.0.1:5005). Each question goes to
+POST /webhooks/rest/webhook with a fresh sender id and no metadata. See eval/README.md for the checks.
+Exit codes: 0 ok, 1 --min-accuracy missed, 2 server unreachable.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import time
+import unicodedata
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from questions import (HELDOUT_DIR, LANGUAGES, NLU_DIR, Question, load_heldout,  # noqa: E402
+                       load_training_texts, split_by_overlap)
+
+DEFAULT_URL = "http://127.0.0.1:5005"
+RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
+_CITATION_GROUP = re.compile(r"[(（]([^()（）]*§[^()（）]*)[)）]")
+_SECTION_RANGE = re.compile(r"§\s*(\d+)\s*[-–—~〜]\s*§?\s*(\d+)")
+_SECTION_ID = re.compile(r"§\s*(\d+(?:\.\d+)?)")
+_URL_OR_EMAIL = re.compile(r"https?://\S+|\S+@\S+")
+_LATIN_LANGS = ("en", "de", "fr", "es")
+MIN_LATIN_LETTERS = 12
+MIN_LINGUA_CONFIDENCE = 0.5
+
+
+# ---------------------------------------------------------------- talking to Rasa
+
+def post_message(url: str, sender: str, text: str, timeout: float) -> list[dict]:
+    """Sends one user message to the REST channel exactly as an API client without metadata would."""
+    body = json.dumps({"sender": sender, "message": text}).encode("utf-8")
+    request = urllib.request.Request(f"{url.rstrip('/')}/webhooks/rest/webhook", data=body,
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read().decode("utf-8") or "[]")
+
+
+def server_is_up(url: str, timeout: float = 5.0) -> bool:
+    """True if the Rasa server answers GET / (so a dead server reads as one error, not 200 failures)."""
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/", timeout=timeout) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def fresh_sender(run_id: str, index: int) -> str:
+    """A sender id never used before, so no earlier turn (or language choice) leaks into this one."""
+    return f"eval-{run_id}-{index}"
+
+
+# ---------------------------------------------------------------- reading a reply
+
+def reply_texts(messages: list[dict]) -> list[str]:
+    """The texts the user would read (message texts only)."""
+    return [m["text"] for m in messages if isinstance(m.get("text"), str)]
+
+
+def visible_text(messages: list[dict]) -> str:
+    """Everything the user sees: message texts plus button titles (lists may name items on buttons)."""
+    parts = reply_texts(messages)
+    for message in messages:
+        parts += [str(b.get("title", "")) for b in message.get("buttons") or []]
+    return "\n".join(parts)
+
+
+def language_marker(messages: list[dict]) -> str | None:
+    """The `custom.language` of the turn's closing custom-only message (CONTRACTS: Gateway ⇄ Rasa)."""
+    for message in reversed(messages):
+        custom = message.get("custom")
+        if isinstance(custom, dict) and custom.get("language"):
+            return str(custom["language"])
+    return None
+
+
+def cited_sections(text: str) -> set[str]:
+    """Section ids cited as "(§9)", "(§6, §6.2)", "（§4）" or a range "(§1–§12)"."""
+    cited: set[str] = set()
+    for group in _CITATION_GROUP.findall(unicodedata.normalize("NFKC", text)):
+        for start, end in _SECTION_RANGE.findall(group):
+            cited.update(str(n) for n in range(int(start), int(end) + 1))
+        cited.update(_SECTION_ID.findall(group))
+    return cited
+
+
+def has_citation(text: str) -> bool:
+    """True if the text carries any section sign at all."""
+    return "§" in text
+
+
+def digit_runs(text: str) -> set[str]:
+    """Numbers written in the text (NFKC folds full-width digits)."""
+    return set(re.findall(r"\d+", unicodedata.normalize("NFKC", text)))
+
+
+# ---------------------------------------------------------------- reply language from the text
+
+def _script_counts(text: str) -> dict[str, int]:
+    """Letters per script: hangul, kana, han, cyrillic, latin."""
+    counts = dict.fromkeys(("hangul", "kana", "han", "cyrillic", "latin"), 0)
+    for char in text:
+        code = ord(char)
+        if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
+            counts["hangul"] += 1
+        elif 0x3040 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF or 0xFF66 <= code <= 0xFF9F:
+            counts["kana"] += 1
+        elif 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
+            counts["han"] += 1
+        elif 0x0400 <= code <= 0x04FF:
+            counts["cyrillic"] += 1
+        elif char.isalpha() and code < 0x0250:
+            counts["latin"] += 1
+    return counts
+
+
+@lru_cache(maxsize=1)
+def _latin_detector():
+    """lingua restricted to the four Latin-script languages of the project (built once, ~1 s)."""
+    from lingua import Language, LanguageDetectorBuilder
+    return LanguageDetectorBuilder.from_languages(
+        Language.ENGLISH, Language.GERMAN, Language.FRENCH, Language.SPANISH).build()
+
+
+def _detect_latin(text: str) -> str | None:
+    """en/de/fr/es by lingua, or None when lingua is not confident."""
+    values = _latin_detector().compute_language_confidence_values(text)
+    if not values or values[0].value < MIN_LINGUA_CONFIDENCE:
+        return None
+    return values[0].language.iso_code_639_1.name.lower()
+
+
+def detect_reply_language(text: str) -> str | None:
+    """Independent language check of the reply text: script rules for ko/ja/zh/ru, lingua for en/de/fr/es."""
+    clean = _URL_OR_EMAIL.sub(" ", _CITATION_GROUP.sub(" ", text))
+    counts = _script_counts(clean)
+    total = sum(counts.values())
+    if total == 0:
+        return None
+    if counts["hangul"] / total >= 0.2:
+        return "ko"
+    if counts["kana"] / total >= 0.05:
+        return "ja"
+    if counts["han"] / total >= 0.2:
+        return "zh"
+    if counts["cyrillic"] / total >= 0.5:
+        return "ru"
+    if counts["latin"] < MIN_LATIN_LETTERS:
+        return None
+    return _detect_latin(clean)
+
+
+# ---------------------------------------------------------------- the three checks
+
+@dataclass
+class Verdict:
+    """Outcome of one question: the three checks and why any of them failed."""
+
+    lang: str
+    text: str
+    intent: str
+    expect: str
+    marker: str | None = None
+    detected: str | None = None
+    cited: list[str] = field(default_factory=list)
+    language_ok: bool = False
+    citation_ok: bool = False
+    facts_ok: bool = False
+    reasons: list[str] = field(default_factory=list)
+    reply: str = ""
+    seconds: float = 0.0
+
+    @property
+    def all_ok(self) -> bool:
+        return self.language_ok and self.citation_ok and self.facts_ok
+
+
+def check_language(q: Question, messages: list[dict], v: Verdict) -> None:
+    """Reply language right by the marker AND by the text itself."""
+    v.marker = language_marker(messages)
+    v.detected = detect_reply_language("\n".join(reply_texts(messages)))
+    v.language_ok = v.marker == q.lang and v.detected == q.lang
+    if v.marker != q.lang:
+        v.reasons.append(f"marker={v.marker} want {q.lang}")
+    if v.detected != q.lang:
+        v.reasons.append(f"text looks {v.detected or 'undetermined'} want {q.lang}")
+
+
+def check_citation(q: Question, text: str, v: Verdict) -> None:
+    """Answers cite every expected section; small talk and out-of-scope cite nothing and invent no number."""
+    v.cited = sorted(cited_sections(text), key=lambda s: [int(p) for p in s.split(".")])
+    if q.expect == "answer":
+        missing = [s for s in q.sections if s not in v.cited]
+        v.citation_ok = not missing
+        if missing:
+            v.reasons.append(f"missing §{',§'.join(missing)} (cited {v.cited or 'none'})")
+        return
+    invented = sorted(digit_runs(text) - digit_runs(q.text)) if q.expect == "out_of_scope" else []
+    v.citation_ok = not has_citation(text) and not invented
+    if has_citation(text):
+        v.reasons.append(f"{q.expect} reply carries a citation")
+    if invented:
+        v.reasons.append(f"out_of_scope reply has numbers {invented}")
+
+
+def fact_present(fact: str, text: str) -> bool:
+    """A fact "a|b" is present if any alternative occurs (NFKC, case-insensitive)."""
+    haystack = unicodedata.normalize("NFKC", text).casefold()
+    return any(unicodedata.normalize("NFKC", alt).casefold() in haystack for alt in fact.split("|"))
+
+
+def check_facts(q: Question, text: str, v: Verdict) -> None:
+    """Every fact of the question is in the reply."""
+    missing = [f for f in q.facts if not fact_present(f, text)]
+    v.facts_ok = not missing
+    if missing:
+        v.reasons.append(f"facts missing {missing}")
+
+
+def score_question(q: Question, messages: list[dict]) -> Verdict:
+    """Runs the three checks on one reply."""
+    text = visible_text(messages)
+    v = Verdict(q.lang, q.text, q.intent, q.expect, reply=text)
+    if not reply_texts(messages):
+        v.reasons.append("no text in reply")
+    check_language(q, messages, v)
+    check_citation(q, text, v)
+    check_facts(q, text, v)
+    return v
+
+
+def ask_and_score(url: str, q: Question, sender: str, timeout: float) -> Verdict:
+    """Sends one question and scores the reply; a transport error fails the question with its reason."""
+    started = time.monotonic()
+    try:
+        messages = post_message(url, sender, q.text, timeout)
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        v = Verdict(q.lang, q.text, q.intent, q.expect, reasons=[f"request failed: {error}"])
+    else:
+        v = score_question(q, messages)
+    v.seconds = round(time.monotonic() - started, 3)
+    return v
+
+
+# ---------------------------------------------------------------- reporting
+
+def summarize(verdicts: list[Verdict], refused: list[Question], langs: tuple[str, ...]) -> dict:
+    """Per-language counts and percentages (of the scored questions)."""
+    summary = {}
+    for lang in langs + ("all",):
+        mine = [v for v in verdicts if lang in ("all", v.lang)]
+        n = len(mine)
+        pct = (lambda k: round(100.0 * sum(getattr(v, k) for v in mine) / n, 1) if n else 0.0)
+        summary[lang] = {
+            "n": n, "refused": sum(1 for q in refused if lang in ("all", q.lang)),
+            "language_ok": pct("language_ok"), "citation_ok": pct("citation_ok"),
+            "facts_ok": pct("facts_ok"), "all_ok": pct("all_ok"),
+        }
+    return summary
+
+
+def format_table(summary: dict) -> str:
+    """Plain-text table, one row per language."""
+    header = f"{'lang':<5}{'n':>4}{'refused':>9}{'language ok':>13}{'citation ok':>13}{'facts ok':>10}{'all ok':>9}"
+    rows = [header, "-" * len(header)]
+    for lang, s in summary.items():
+        rows.append(f"{lang:<5}{s['n']:>4}{s['refused']:>9}{s['language_ok']:>12.1f}%"
+                    f"{s['citation_ok']:>12.1f}%{s['facts_ok']:>9.1f}%{s['all_ok']:>8.1f}%")
+    return "\n".join(rows)
+
+
+def format_failures(verdicts: list[Verdict], verbose: bool) -> str:
+    """One line per failed question (every question with -v), with the reply shortened."""
+    lines = []
+    for v in verdicts:
+        if v.all_ok and not verbose:
+            continue
+        status = "ok  " if v.all_ok else "FAIL"
+        reply = " ".join(v.reply.split())[:160]
+        lines.append(f"{status} [{v.lang}] {v.text!r} ({v.intent}): {'; '.join(v.reasons) or '-'}\n"
+                     f"      reply: {reply!r}")
+    return "\n".join(lines)
+
+
+def write_results(path: Path, url: str, summary: dict, verdicts: list[Verdict], refused: list[Question]) -> None:
+    """Machine-readable results for the README and later comparison."""
+    doc = {
+        "url": url, "run_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "summary": summary,
+        "questions": [dict(asdict(v), all_ok=v.all_ok) for v in verdicts],
+        "refused_in_training_data": [{"lang": q.lang, "text": q.text} for q in refused],
+    }
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def missed_languages(summary: dict, min_accuracy: float) -> list[str]:
+    """Languages whose all-ok share is below the bar (given as 0.95 or 95)."""
+    bar = min_accuracy * 100 if min_accuracy <= 1 else min_accuracy
+    return [lang for lang, s in summary.items() if lang != "all" and s["n"] and s["all_ok"] < bar]
+
+
+# ---------------------------------------------------------------- main
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Command-line options (see the module docstring)."""
+    p = argparse.ArgumentParser(description="Score the held-out set through the Rasa REST channel.")
+    p.add_argument("--url", default=os.environ.get("RASA_URL", DEFAULT_URL))
+    p.add_argument("--langs", default=",".join(LANGUAGES), help="comma-separated language codes")
+    p.add_argument("--heldout-dir", type=Path, default=HELDOUT_DIR)
+    p.add_argument("--nlu-dir", type=Path, default=NLU_DIR, help="training data checked for overlap")
+    p.add_argument("--out", type=Path, default=RESULTS_PATH)
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    p.add_argument("--min-accuracy", type=float, default=None)
+    p.add_argument("--check-overlap", action="store_true", help="only report overlap with training data")
+    p.add_argument("-v", "--verbose", action="store_true", help="print every question and reply")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Loads, guards against training overlap, asks every question, prints and saves the scores."""
+    args = parse_args(argv)
+    langs = tuple(code for code in args.langs.split(",") if code)
+    questions, refused = split_by_overlap(load_heldout(args.heldout_dir, langs), load_training_texts(args.nlu_dir))
+    for q in refused:
+        print(f"REFUSED (verbatim in training data) [{q.lang}] {q.text!r}", file=sys.stderr)
+    if args.check_overlap:
+        print(f"{len(refused)} of {len(questions) + len(refused)} held-out questions appear in {args.nlu_dir}")
+        return 0
+    if not server_is_up(args.url):
+        print(f"Rasa is not answering at {args.url} (start it with `make run`)", file=sys.stderr)
+        return 2
+    run_id = uuid.uuid4().hex[:8]
+    verdicts = [ask_and_score(args.url, q, fresh_sender(run_id, i), args.timeout) for i, q in enumerate(questions)]
+    summary = summarize(verdicts, refused, langs)
+    print(format_failures(verdicts, args.verbose))
+    print(format_table(summary))
+    write_results(args.out, args.url, summary, verdicts, refused)
+    print(f"results: {args.out}")
+    missed = missed_languages(summary, args.min_accuracy) if args.min_accuracy is not None else []
+    if missed:
+        print(f"below --min-accuracy {args.min_accuracy}: {', '.join(missed)}", file=sys.stderr)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
