@@ -234,6 +234,20 @@ class BenchTest(unittest.TestCase):
         self.assertEqual(pid, os.getpid())
         self.assertGreater(bench.rss_mib(pid), 1.0)
 
+    def test_nlu_scores_per_language_with_a_fake_agent(self):
+        class FakeAgent:
+            """Predicts greet for everything, like a model that learned nothing else."""
+
+            async def parse_message(self, text):
+                return {"intent": {"name": "greet"}}
+
+        questions = [q for q in QUESTIONS if q.lang in ("en", "de")]
+        predicted = asyncio.run(bench.predict_intents(FakeAgent(), [q.text for q in questions]))
+        scores = bench.nlu_scores(questions, predicted, ("en", "de"))
+        self.assertEqual(scores["all"]["n"], len(questions))
+        self.assertAlmostEqual(scores["en"]["accuracy"], round(1 / 25, 3))
+        self.assertLess(scores["de"]["f1"], 0.1)
+
     def test_latency_is_bounded(self):
         self.assertEqual(bench.MAX_LATENCY_MESSAGES, 500)
 
