@@ -98,6 +98,7 @@ async def chat(request: web.Request) -> web.Response:
     """One turn: relay to Rasa, store both sides, return what the visitor should see."""
     body = await validated(request, "chat")
     session = await known_session(request, body["session_id"])
+    set_language(request, body.get("language"))  # this turn's language beats the stored one
     await request.app[LIMITS].enforce("rate_session", session.id)
     message, language, source = _message_for_rasa(body)
     set_language(request, language)

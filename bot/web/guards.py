@@ -19,7 +19,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 
 from bot.i18n import normalize_language
 from bot.web import i18n
-from bot.web.keys import LIMITS, WEB_SETTINGS
+from bot.web.keys import LIMITS, VISITOR_LANGUAGE, WEB_SETTINGS
 from bot.web.settings import WebSettings
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ class ApiError(Exception):
 def set_language(request: web.Request, language: str | None) -> None:
     """Remembers the best-known visitor language so later errors in this request use it."""
     if normalize_language(language):
-        request["language"] = normalize_language(language)
+        request[VISITOR_LANGUAGE] = normalize_language(language)
 
 
 def _accept_language(request: web.Request) -> str | None:
@@ -49,7 +49,7 @@ def _accept_language(request: web.Request) -> str | None:
 
 
 def error_response(request: web.Request, error: ApiError) -> web.Response:
-    lang = request.get("language")
+    lang = request.get(VISITOR_LANGUAGE)
     body = {"error": {"code": error.code, "message": i18n.t(f"error_{error.code}", lang, **error.params)}}
     return web.json_response(body, status=error.status, headers=error.headers)
 
@@ -65,7 +65,7 @@ def _from_http_exception(exc: web.HTTPException, settings: WebSettings) -> ApiEr
 @web.middleware
 async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Turns every refusal or failure under /api/v1 into localized JSON."""
-    request["language"] = _accept_language(request)
+    request[VISITOR_LANGUAGE] = _accept_language(request)
     try:
         return await handler(request)
     except ApiError as error:
