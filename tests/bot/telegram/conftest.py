@@ -25,7 +25,7 @@ async def bot_api(aiohttp_server) -> FakeBotApi:
 
 
 @pytest.fixture
-def start_gateway(aiohttp_client, bot_api, fake_rasa) -> StartGateway:
+def start_gateway(bot_api, fake_rasa, aiohttp_client) -> StartGateway:
     """Starts create_app(...) with Telegram pointed at the fakes; extra env vars override."""
 
     async def start(**env: str) -> Any:
