@@ -1,0 +1,175 @@
+"""Actions that answer from the paper: small talk, topics, measures, routes, openings, follow-ups."""
+
+from __future__ import annotations
+
+from rasa_sdk.events import SlotSet
+
+from actions import rendering
+from actions.resolution import last_list, measure_by_ordinal, picked_from_list, referenced_item
+from actions.turn import AdvisorAction, Turn
+
+# Quick-start buttons under the greeting and the help text: (ui key of the title, intent).
+MENU = (
+    ("button.list_measures", "list_measures"),
+    ("button.list_routes", "list_routes"),
+    ("button.recommend_route", "recommend_route"),
+    ("button.how_to_invest", "how_to_invest"),
+    ("button.paper_info", "paper_info"),
+    ("button.human_handoff", "human_handoff"),
+)
+SMALLTALK_WITH_MENU = {"greet", "help"}
+
+
+def menu_buttons(turn: Turn) -> list[dict[str, str]]:
+    """What the assistant can do, as buttons in the reply language."""
+    return [rendering.button(turn.ui(key), intent) for key, intent in MENU]
+
+
+def measures(turn: Turn) -> list:
+    """The twelve measures: top-level sections without the conclusion (§13)."""
+    return [item for item in turn.kb.items("section") if "." not in item.id and item.id != "13"]
+
+
+def show_list(turn: Turn, items: list, intro_key: str) -> list:
+    """A numbered list with drill-down buttons; remembers it for "the second one"."""
+    turn.say(
+        rendering.numbered_list(turn.kb, items, turn.lang, turn.ui(intro_key)),
+        rendering.item_buttons(turn.kb, items, turn.lang, turn.settings.max_list_buttons),
+    )
+    return [SlotSet("last_list", [item.ref for item in items])]
+
+
+def show_item(turn: Turn, item) -> list:
+    """One item in full; a section with sub-sections offers them as buttons."""
+    children = [child for child in turn.kb.items(item.kind) if child.id.startswith(f"{item.id}.")]
+    buttons = rendering.item_buttons(turn.kb, children, turn.lang, turn.settings.max_list_buttons)
+    turn.say(rendering.item_answer(turn.kb, item, turn.lang), buttons or None)
+    events = [SlotSet("last_item", item.ref)]
+    if children:
+        events.append(SlotSet("last_list", [child.ref for child in children]))
+    return events
+
+
+class ActionSmalltalk(AdvisorAction):
+    """Greetings, thanks, help, goodbye, "are you a bot": one UI string per intent, no citation."""
+
+    action_name = "action_smalltalk"
+
+    def respond(self, turn: Turn, domain: dict) -> list:
+        intent = turn.intent if turn.kb.has_ui(f"smalltalk.{turn.intent}") else "help"
+        buttons = menu_buttons(turn) if intent in SMALLTALK_WITH_MENU else None
+        turn.say(turn.ui(f"smalltalk.{intent}"), buttons)
+        return []
+
+
+class ActionAnswerTopic(AdvisorAction):
+    """Answers every topic intent from the items the KB maps to it (topics.yml)."""
+
+    action_name = "action_answer_topic"
+
+    def respond(self, turn: Turn, domain: dict) -> list:
+        items = turn.kb.topic_items(turn.intent or "")
+        if not items:
+            return out_of_scope(turn)
+        if len(items) == 1:
+            return show_item(turn, items[0])
+        turn.say(
+            rendering.items_summary(turn.kb, items, turn.lang),
+            rendering.item_buttons(turn.kb, items, turn.lang, turn.settings.max_list_buttons),
+        )
+        return [SlotSet("last_list", [item.ref for item in items])]
+
+
+class ActionListMeasures(AdvisorAction):
+    """The twelve measures, numbered, with buttons."""
+
+    action_name = "action_list_measures"
+
+    def respond(self, turn: Turn, domain: dict) -> list:
+        return show_list(turn, measures(turn), "measures.intro")
+
+
+class ActionMeasureInfo(AdvisorAction):
+    """One measure by button, number, ordinal or topic; unknown -> ask which, with the list."""
+
+    action_name = "action_measure_info"
+
+    def respond(self, turn: Turn, domain: dict) -> list:
+        item = referenced_item(turn, ["section"]) or measure_by_ordinal(turn)
+        if item is None:
+            return show_list(turn, measures(turn), "measure.unknown")
+        return show_item(turn, item)
+
+
+class ActionListRoutes(AdvisorAction):
+    """The cultural routes the paper names, with buttons."""
+
+    action_name = "action_list_routes"
+
+    def respond(self, turn: Turn, domain: dict) -> list:
+        return show_list(turn, turn.kb.items("route"), "routes.intro")
+
+
+class ActionRouteInfo(AdvisorAction):
+    """One route ("and the Red routes?"); unknown -> the list of routes."""
+
+    action_name = "action_route_info"
+
+    def respond(self, turn: Turn, domain: dict) -> list:
+        item = referenced_item(turn, ["route"])
+        if item is None:
+            return show_list(turn, turn.kb.items("route"), "route.unknown")
+        return show_item(turn, item)
+
+
+class ActionInvestmentOpenings(AdvisorAction):
+    """Where to invest: one opening when named, otherwise the list."""
+
+    action_name = "action_investment_openings"
+
+    def respond(self, turn: Turn, domain: dict) -> list:
+        item = referenced_item(turn, ["opening"])
+        if item is None:
+            return show_list(turn, turn.kb.items("opening"), "openings.intro")
+        return show_item(turn, item)
+
+
+class ActionSelectItem(AdvisorAction):
+    """Follow-ups on the last list: "the second one", "the Three Kingdoms one"."""
+
+    action_name = "action_select_item"
+
+    def respond(self, turn: Turn, domain: dict) -> list:
+        item = picked_from_list(turn)
+        if item is not None:
+            return show_item(turn, item)
+        shown = last_list(turn)
+        if not shown:
+            turn.say(turn.ui("select.no_list"), menu_buttons(turn))
+            return []
+        return show_list(turn, shown, "select.unknown")
+
+
+class ActionPaperInfo(AdvisorAction):
+    """The paper itself: title, authors with affiliations, grants, references."""
+
+    action_name = "action_paper_info"
+
+    def respond(self, turn: Turn, domain: dict) -> list:
+        paper = turn.kb.paper
+        authors = "\n".join(f"• {a.name} — {a.affiliation}" for a in paper.authors)
+        grants = "\n".join(f"• {paper.funder(g, turn.lang)}: {g.number}" for g in paper.grants)
+        references = "\n".join(f"[{n}] {ref}" for n, ref in enumerate(paper.references, start=1))
+        turn.say(turn.ui("paper.info", title=paper.title(turn.lang), authors=authors, grants=grants))
+        turn.say(turn.ui("paper.references", references=references))
+        return []
+
+
+def out_of_scope(turn: Turn) -> list:
+    """The honest "the paper does not say" reply, with an offer of human contact."""
+    turn.say(
+        turn.ui("out_of_scope"),
+        [rendering.button(turn.ui("button.human_handoff"), "human_handoff"),
+         rendering.button(turn.ui("button.list_measures"), "list_measures")],
+    )
+    return []

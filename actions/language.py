@@ -1,0 +1,166 @@
+"""Resolves the reply language of a turn, in the order fixed by docs/CONTRACTS.md.
+
+explicit request in this message > explicit choice stored earlier > confident detection of this
+message > channel hint (metadata.language) > previous language slot > en. A confidently detected
+long message (>= 3 words or >= 6 CJK characters) overrides an earlier explicit choice.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+DEFAULT_LANGUAGE = "en"
+GREETINGS_FILE = Path(__file__).parent / "data" / "greetings.yml"
+
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")
+_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\u3040-\u30ff\uac00-\ud7af]")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class LanguageInputs:
+    """What one turn offers for deciding its language (taken from the tracker by the actions)."""
+
+    text: str = ""
+    intent: str | None = None
+    item: str | None = None  # the `item` entity, e.g. "language:de" from a button
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    previous: str | None = None  # the `language` slot
+    explicit: bool = False  # the `language_explicit` slot
+
+
+@dataclass(frozen=True)
+class LanguageChoice:
+    """The resolved language and whether it is (still) the user's explicit choice."""
+
+    code: str
+    explicit: bool
+    source: str  # request | stored | detected | channel | previous | default
+
+
+def resolve(inputs: LanguageInputs, languages: Iterable[str], min_confidence: float = 0.7,
+            parse_request=None) -> LanguageChoice:
+    """Picks the reply language; `parse_request` maps text such as "answer in German" to a code."""
+    known = tuple(languages)
+    requested = requested_language(inputs, known, parse_request)
+    if requested:
+        return LanguageChoice(requested, True, "request")
+    detected = detect(inputs.text, known, min_confidence)
+    stored = inputs.previous if inputs.explicit and inputs.previous in known else None
+    if stored and not (detected and is_long(inputs.text)):
+        return LanguageChoice(stored, True, "stored")
+    if detected:
+        return LanguageChoice(detected, False, "detected")
+    hint = inputs.metadata.get("language")
+    if hint in known:
+        return LanguageChoice(hint, False, "channel")
+    if inputs.previous in known:
+        return LanguageChoice(inputs.previous, False, "previous")
+    return LanguageChoice(DEFAULT_LANGUAGE, False, "default")
+
+
+def requested_language(inputs: LanguageInputs, known: tuple[str, ...], parse_request=None) -> str | None:
+    """An explicit request in this message: UI language switch, language button, or the words."""
+    meta = inputs.metadata
+    if meta.get("language_source") == "explicit" and meta.get("language") in known:
+        return meta["language"]
+    if inputs.item and inputs.item.startswith("language:"):
+        code = inputs.item.split(":", 1)[1]
+        if code in known:
+            return code
+    if inputs.intent == "change_language" and parse_request and not is_payload(inputs.text):
+        code = parse_request(inputs.text)
+        return code if code in known else None
+    return None
+
+
+def detect(text: str, known: tuple[str, ...], min_confidence: float = 0.7) -> str | None:
+    """The message's language when we are confident of it, else None."""
+    text = (text or "").strip()
+    if not text or is_payload(text):
+        return None
+    by_script = _by_script(text)
+    if by_script:
+        return by_script if by_script in known else None
+    greeting = greeting_language(text)
+    if greeting and greeting in known:
+        return greeting
+    if "¿" in text or "¡" in text:
+        return "es" if "es" in known else None
+    return _by_statistics(text, known, min_confidence)
+
+
+def is_long(text: str) -> bool:
+    """Long enough for detection to override an earlier explicit choice (CONTRACTS)."""
+    return len(_WORD.findall(text or "")) >= 3 or len(_CJK_CHAR.findall(text or "")) >= 6
+
+
+def is_payload(text: str) -> bool:
+    """Button payloads ("/measure_info{...}") carry no language of their own."""
+    return (text or "").lstrip().startswith("/")
+
+
+def _by_script(text: str) -> str | None:
+    """Scripts that name one language among ours: Hangul, kana, Han, Cyrillic."""
+    if _HANGUL.search(text):
+        return "ko"
+    if _KANA.search(text):
+        return "ja"
+    if _HAN.search(text):
+        return "zh"
+    if _CYRILLIC.search(text):
+        return "ru"
+    return None
+
+
+def greeting_language(text: str) -> str | None:
+    """The language of a one- or two-word greeting from the lexicon ("Hallo!" -> de)."""
+    words = _normalize(text)
+    if not words or len(words.split()) > 2:
+        return None
+    return _greetings().get(words)
+
+
+def _normalize(text: str) -> str:
+    """Lower-case, strip punctuation and symbols, collapse spaces."""
+    kept = "".join(ch if not unicodedata.category(ch).startswith(("P", "S")) else " " for ch in text)
+    return " ".join(kept.lower().split())
+
+
+@lru_cache(maxsize=1)
+def _greetings() -> dict[str, str]:
+    """Greeting -> language, from data/greetings.yml (first language listing a word wins)."""
+    data = yaml.safe_load(GREETINGS_FILE.read_text(encoding="utf-8"))
+    table: dict[str, str] = {}
+    for lang, words in data.items():
+        for word in words:
+            table.setdefault(_normalize(word), lang)
+    return table
+
+
+def _by_statistics(text: str, known: tuple[str, ...], min_confidence: float) -> str | None:
+    """lingua's best guess among our languages, when its confidence is high enough."""
+    values = _detector(known).compute_language_confidence_values(text)
+    if not values or values[0].value < min_confidence:
+        return None
+    code = values[0].language.iso_code_639_1.name.lower()
+    return code if code in known else None
+
+
+@lru_cache(maxsize=4)
+def _detector(known: tuple[str, ...]):
+    """One lingua detector restricted to our languages, built on first use (it is costly)."""
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in known]
+    return LanguageDetectorBuilder.from_languages(*languages).build()

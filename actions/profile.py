@@ -1,0 +1,89 @@
+"""Reads form answers (interests, sector, involvement, country, name, e-mail) from free text."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from actions.kb import query
+
+INVOLVEMENT_FILE = Path(__file__).parent / "data" / "involvement.yml"
+MAX_FREE_TEXT = 80
+# Pragmatic address check: one @, no spaces, a dotted domain with a 2+ letter top level.
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}")
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+def ref_id(ref: str | None, kind: str) -> str | None:
+    """The id of a `kind:id` button entity when it is of the expected kind."""
+    if ref and ref.startswith(f"{kind}:"):
+        return ref.split(":", 1)[1]
+    return None
+
+
+def parse_interests(text: str, ref: str | None, known: list[str]) -> list[str]:
+    """Interest tags named by a button (`interest:history`) or in the text (any language)."""
+    tag = ref_id(ref, "interest")
+    if tag in known:
+        return [tag]
+    return [tag for tag in query.parse_tags(text, "route") if tag in known]
+
+
+def parse_sectors(text: str, ref: str | None, known: list[str]) -> list[str]:
+    """Sector tags named by a button (`sector:film_media`) or in the text."""
+    tag = ref_id(ref, "sector")
+    if tag in known:
+        return [tag]
+    return [tag for tag in query.parse_tags(text, "opening") if tag in known]
+
+
+@lru_cache(maxsize=1)
+def involvement_words() -> dict[str, dict[str, list[str]]]:
+    """Involvement id -> language -> words, from data/involvement.yml."""
+    return yaml.safe_load(INVOLVEMENT_FILE.read_text(encoding="utf-8"))
+
+
+def involvement_ids() -> list[str]:
+    return list(involvement_words())
+
+
+def parse_involvement(text: str, ref: str | None) -> str | None:
+    """The way of taking part: a button, "the second one", or words in any of the languages."""
+    ids = involvement_ids()
+    chosen = ref_id(ref, "involvement")
+    if chosen in ids:
+        return chosen
+    lowered = text.lower()
+    for ident in ids:
+        if any(word in lowered for words in involvement_words()[ident].values() for word in words):
+            return ident
+    number = query.parse_ordinal(text)
+    return ids[number - 1] if number and 1 <= number <= len(ids) else None
+
+
+def clean_free_text(text: str) -> str | None:
+    """A short free answer (a country, a name): trimmed, with letters, not a command or an address."""
+    value = " ".join((text or "").split())
+    if not value or value.startswith("/") or len(value) > MAX_FREE_TEXT or not _LETTER.search(value):
+        return None
+    return value
+
+
+def parse_name(text: str) -> str | None:
+    """A person's name: free text without digits or an e-mail address."""
+    value = clean_free_text(text)
+    if value is None or "@" in value or any(ch.isdigit() for ch in value):
+        return None
+    return value
+
+
+def parse_email(text: str) -> str | None:
+    """The first well-formed e-mail address in the text ("my email is a@b.com")."""
+    found = _EMAIL.search(text or "")
+    if not found or len(found.group(0)) > 254:
+        return None
+    return found.group(0)

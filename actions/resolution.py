@@ -1,0 +1,70 @@
+"""Finds the KB item a turn refers to: a button's `item`, the words typed, or "the second one"."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from actions.kb import query
+from actions.language import is_payload
+
+
+def referenced_item(turn, kinds: Sequence[str]) -> Any | None:
+    """The item of one of `kinds` this message names (button entity first, then its words)."""
+    if turn.item:
+        found = item_from_ref(turn, turn.item, kinds)
+        if found is not None:
+            return found
+    if is_payload(turn.text):
+        return None
+    return best_match(turn, turn.text, kinds)
+
+
+def item_from_ref(turn, ref: str, kinds: Sequence[str]) -> Any | None:
+    """A `kind:id` reference; an unknown id is resolved by its words (route:silk -> Silk Road)."""
+    kind, _, ident = ref.partition(":")
+    if kind not in kinds:
+        return None
+    item = turn.kb.get(kind, ident)
+    if item is not None:
+        return item
+    return best_match(turn, ident.replace("_", " "), [kind])
+
+
+def best_match(turn, text: str, kinds: Sequence[str], allowed: set[str] | None = None) -> Any | None:
+    """The best-scoring item for `text`, if it clears the configured minimum score."""
+    if not text.strip():
+        return None
+    for match in query.resolve(text, lang=turn.lang, kinds=list(kinds)):
+        if match.score < turn.settings.match_min_score:
+            return None
+        if allowed is None or match.item.ref in allowed:
+            return match.item
+    return None
+
+
+def measure_by_ordinal(turn) -> Any | None:
+    """ "the ninth measure" -> §9, when the words themselves did not resolve."""
+    number = None if is_payload(turn.text) else query.parse_ordinal(turn.text)
+    return turn.kb.get("section", str(number)) if number else None
+
+
+def last_list(turn) -> list[Any]:
+    """The items of the list shown last (slot `last_list`), still present in the KB."""
+    refs = turn.tracker.get_slot("last_list") or []
+    return [item for item in (turn.kb.by_ref(ref) for ref in refs) if item is not None]
+
+
+def picked_from_list(turn) -> Any | None:
+    """What "the second one" / "the Three Kingdoms one" picks from the last list."""
+    shown = last_list(turn)
+    if turn.item:
+        found = turn.kb.by_ref(turn.item)
+        if found is not None:
+            return found
+    if not shown or is_payload(turn.text):
+        return None
+    number = query.parse_ordinal(turn.text)
+    if number and 1 <= number <= len(shown):
+        return shown[number - 1]
+    kinds = sorted({item.kind for item in shown})
+    return best_match(turn, turn.text, kinds, allowed={item.ref for item in shown})

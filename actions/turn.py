@@ -1,0 +1,135 @@
+"""What every action shares: the turn's language, its words, and the closing language message."""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import language
+from actions.kb import get_kb, query
+from actions.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+# Answers to these form questions are names, e-mails, countries: never a reason to switch language.
+FREE_FORM_SLOTS = {"contact_name", "contact_email", "country"}
+
+
+@dataclass
+class Turn:
+    """One action's view of the turn: tracker, dispatcher, KB, settings and the reply language."""
+
+    tracker: Tracker
+    dispatcher: CollectingDispatcher
+    kb: Any
+    settings: Settings
+    choice: language.LanguageChoice
+    custom: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, tracker: Tracker, dispatcher: CollectingDispatcher) -> "Turn":
+        """Resolves the reply language before anything is said."""
+        kb, settings = get_kb(), get_settings()
+        choice = language.resolve(
+            language_inputs(tracker),
+            kb.languages,
+            settings.detect_min_confidence,
+            query.parse_language,
+        )
+        return cls(tracker, dispatcher, kb, settings, choice)
+
+    @property
+    def lang(self) -> str:
+        return self.choice.code
+
+    @property
+    def text(self) -> str:
+        return latest_text(self.tracker)
+
+    @property
+    def intent(self) -> str | None:
+        return (self.tracker.latest_message.get("intent") or {}).get("name")
+
+    @property
+    def item(self) -> str | None:
+        """The `item` entity (`kind:id`) of the latest message, if a button sent one."""
+        return next(self.tracker.get_latest_entity_values("item"), None)
+
+    def ui(self, key: str, **params: Any) -> str:
+        return self.kb.ui(key, self.lang, **params)
+
+    def say(self, text: str, buttons: list[dict[str, str]] | None = None) -> None:
+        if buttons:
+            self.dispatcher.utter_message(text=text, buttons=buttons)
+        else:
+            self.dispatcher.utter_message(text=text)
+
+    def language_events(self) -> list[SlotSet]:
+        """Keeps the resolved language (and whether the user chose it) in the slots."""
+        return [SlotSet("language", self.lang), SlotSet("language_explicit", self.choice.explicit)]
+
+    def close(self) -> None:
+        """Ends the turn's reply with the language message the gateway relies on (CONTRACTS)."""
+        self.dispatcher.utter_message(json_message={"language": self.lang, **self.custom})
+
+
+def latest_text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def latest_metadata(tracker: Tracker) -> dict[str, Any]:
+    """The channel metadata of the latest user message (language hint, channel, chat type)."""
+    metadata = tracker.latest_message.get("metadata")
+    if isinstance(metadata, dict) and metadata:
+        return metadata
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            found = event.get("metadata")
+            return found if isinstance(found, dict) else {}
+    return {}
+
+
+def language_inputs(tracker: Tracker) -> language.LanguageInputs:
+    """Collects what the language rules look at; free-form answers do not count as language."""
+    free_form = tracker.active_loop_name and tracker.get_slot("requested_slot") in FREE_FORM_SLOTS
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    return language.LanguageInputs(
+        text="" if free_form else latest_text(tracker),
+        intent=intent,
+        item=next(tracker.get_latest_entity_values("item"), None),
+        metadata=latest_metadata(tracker),
+        previous=tracker.get_slot("language"),
+        explicit=bool(tracker.get_slot("language_explicit")),
+    )
+
+
+class AdvisorAction(Action, ABC):
+    """A custom action that answers in the resolved language and never fails silently."""
+
+    action_name = ""
+    ends_turn = True  # the last action before listening closes the reply with the language message
+
+    def name(self) -> str:
+        return self.action_name
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+        turn = Turn.start(tracker, dispatcher)
+        try:
+            events = self.respond(turn, domain)
+        except Exception:  # the user gets a localized apology instead of silence
+            log.exception("action %s failed for %s", self.name(), tracker.sender_id)
+            turn.say(turn.ui("error.generic"))
+            events = []
+        if self.ends_turn:
+            turn.close()
+        return list(events) + turn.language_events()
+
+    @abstractmethod
+    def respond(self, turn: Turn, domain: dict) -> list:
+        """Says what the action says and returns its events."""
