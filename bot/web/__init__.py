@@ -29,6 +29,7 @@ def setup(app: web.Application, settings: Settings) -> None:
     app.router.add_get("/widget.js", assets.widget_js)
     app.router.add_get("/widget.css", assets.widget_css)
     app.router.add_get("/demo.js", assets.demo_js)
+    app.router.add_get("/demo.css", assets.demo_css)
     app.add_subapp(API_PREFIX, _api_app(web_settings))
 
 

@@ -41,6 +41,7 @@ class Assets:
     stylesheet: Asset
     demo: Template
     demo_script: Asset
+    demo_stylesheet: Asset
 
     @classmethod
     def build(cls, settings: WebSettings) -> "Assets":
@@ -57,6 +58,7 @@ class Assets:
             stylesheet=Asset.of((STATIC / "widget.css").read_bytes(), "text/css"),
             demo=Template((STATIC / "demo.html").read_text(encoding="utf-8")),
             demo_script=Asset.of((STATIC / "demo.js").read_bytes(), "text/javascript"),
+            demo_stylesheet=Asset.of((STATIC / "demo.css").read_bytes(), "text/css"),
         )
 
 
@@ -79,6 +81,10 @@ async def widget_css(request: web.Request) -> web.Response:
 
 async def demo_js(request: web.Request) -> web.Response:
     return _serve(request, request.app[ASSETS].demo_script)
+
+
+async def demo_css(request: web.Request) -> web.Response:
+    return _serve(request, request.app[ASSETS].demo_stylesheet)
 
 
 def public_base(request: web.Request) -> str:

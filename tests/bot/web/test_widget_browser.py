@@ -1,0 +1,158 @@
+"""The widget end to end: Debian's headless Chromium (Playwright) on the real gateway and a fake Rasa.
+
+Elements are found the way people find them, by role and accessible name, never by CSS class.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from bot.app import create_app
+from tests.bot.fake_rasa import FakeRasa
+from tests.bot.web.paper_rasa import ANSWER, GREETING, MEASURE_9, MORE_BUTTON, SWITCHED, paper_advisor
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+HOSTILE = "<img src=x onerror=alert(1)>"
+expect.set_options(timeout=8000)
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture
+async def gateway(aiohttp_server, make_settings) -> Any:
+    """The real gateway app on 127.0.0.1 and its own fake Rasa server, which a test may stop."""
+    fake_rasa = FakeRasa(responder=paper_advisor)
+    rasa_server = await aiohttp_server(fake_rasa.app())
+    rasa_url = str(rasa_server.make_url("")).rstrip("/")
+    server = await aiohttp_server(create_app(make_settings(RASA_URL=rasa_url, WIDGET_RATE_SESSION="100/minute")))
+    server.fake_rasa, server.fake_rasa_server = fake_rasa, rasa_server
+    return server
+
+
+async def open_demo(browser: Browser, gateway: Any, path: str = "/", **context: Any) -> Page:
+    page = await (await browser.new_context(**context)).new_page()
+    page.set_default_timeout(8000)
+    page.dialogs = []  # type: ignore[attr-defined]
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))  # type: ignore[attr-defined]
+    await page.goto(str(gateway.make_url(path)))
+    return page
+
+
+async def open_panel(page: Page, name: str = "Open the chat") -> None:
+    launcher = page.get_by_role("button", name=name)
+    await launcher.click()
+    await expect(page.get_by_role("dialog")).to_be_visible()
+
+
+async def ask(page: Page, text: str, label: str = "Your question") -> None:
+    box = page.get_by_role("textbox", name=label)
+    await box.fill(text)
+    await box.press("Enter")
+
+
+def log(page: Page):
+    return page.get_by_role("log")
+
+
+async def test_greeting_question_citation_button_and_history_after_reload(browser, gateway):
+    page = await open_demo(browser, gateway, locale="en-US")
+    launcher = page.get_by_role("button", name="Open the chat")
+    assert await launcher.get_attribute("aria-expanded") == "false"
+    assert await launcher.get_attribute("aria-controls")
+    await open_panel(page)
+    await expect(log(page)).to_contain_text(GREETING["en"])
+    await expect(log(page)).to_have_attribute("aria-live", "polite")
+
+    await ask(page, "How do the areas do publicity abroad?")
+    await expect(log(page)).to_contain_text(ANSWER)
+    await expect(log(page).get_by_text("(§9)")).to_be_visible()
+    await expect(page.get_by_role("textbox", name="Your question")).to_have_value("")
+
+    await page.get_by_role("button", name=MORE_BUTTON["title"]).click()
+    await expect(log(page)).to_contain_text(MEASURE_9)
+
+    await page.reload()
+    await open_panel(page)
+    for text in (GREETING["en"], "How do the areas do publicity abroad?", ANSWER, MORE_BUTTON["title"], MEASURE_9):
+        await expect(log(page)).to_contain_text(text)
+    assert len(gateway.fake_rasa.received) == 3  # the reload showed history without a new greeting
+
+
+async def test_greets_in_the_pages_language_and_switches_language_explicitly(browser, gateway):
+    page = await open_demo(browser, gateway, "/?lang=de", locale="en-US")
+    await open_panel(page, "Chat öffnen")
+    await expect(log(page)).to_contain_text(GREETING["de"])
+    assert gateway.fake_rasa.received[-1]["metadata"]["language"] == "de"
+
+    await page.get_by_role("combobox", name="Sprache").select_option(label="English")
+    await expect(log(page)).to_contain_text(SWITCHED["en"])
+    await expect(page.get_by_role("textbox", name="Your question")).to_be_visible()
+    assert gateway.fake_rasa.received[-1]["metadata"] == {
+        "channel": "web", "language": "en", "language_source": "explicit",
+    }
+
+
+async def test_hostile_input_is_shown_as_text_and_runs_nothing(browser, gateway):
+    page = await open_demo(browser, gateway)
+    await open_panel(page)
+    await expect(log(page)).to_contain_text(GREETING["en"])
+    await ask(page, HOSTILE)
+    await expect(log(page).get_by_text(HOSTILE, exact=True)).to_be_visible()
+    await expect(log(page)).to_contain_text(f"You wrote: {HOSTILE}")
+    await page.wait_for_timeout(300)
+    assert await log(page).locator("img").count() == 0
+    assert page.dialogs == []  # type: ignore[attr-defined]
+
+
+async def test_rasa_stopped_shows_a_localized_error_and_retry_keeps_the_question(browser, gateway):
+    page = await open_demo(browser, gateway, "/?lang=de")
+    await open_panel(page, "Chat öffnen")
+    await expect(log(page)).to_contain_text(GREETING["de"])
+    await gateway.fake_rasa_server.close()
+    await ask(page, "Welche Maßnahmen gibt es?", label="Ihre Frage")
+    await expect(log(page)).to_contain_text("der Berater ist vorübergehend nicht erreichbar")
+    await expect(log(page)).to_contain_text("Welche Maßnahmen gibt es?")
+    await expect(page.get_by_role("button", name="Erneut versuchen")).to_be_visible()
+    await expect(page.get_by_role("status")).to_be_hidden()  # the typing indicator stops: no hang
+
+
+async def test_narrow_viewport_panel_fills_the_screen(browser, gateway):
+    page = await open_demo(browser, gateway, viewport={"width": 375, "height": 720}, is_mobile=True, has_touch=True)
+    await open_panel(page)
+    await expect(log(page)).to_contain_text(GREETING["en"])
+    box = await page.get_by_role("dialog").bounding_box()
+    assert box is not None and box["width"] >= 370 and box["height"] >= 700
+    send = await page.get_by_role("button", name="Send").bounding_box()
+    assert send is not None and send["x"] + send["width"] <= 375
+    await page.screenshot(path="/tmp/widget-narrow.png")
+
+
+async def test_demo_page_shows_the_snippet_and_desktop_screenshot(browser, gateway):
+    page = await open_demo(browser, gateway, viewport={"width": 1280, "height": 800})
+    snippet = f'<script src="{str(gateway.make_url("")).rstrip("/")}/widget.js" data-site="demo" async></script>'
+    await expect(page.get_by_text(snippet, exact=True)).to_be_visible()
+    await expect(page.get_by_role("button", name="Copy the snippet")).to_be_visible()
+    await open_panel(page)
+    await ask(page, "What about publicity and marketing?")
+    await expect(log(page)).to_contain_text(ANSWER)
+    await page.screenshot(path="/tmp/widget-desktop.png")
+    assert re.search(r"data-site=\"demo\"", await page.content())
