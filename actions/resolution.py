@@ -27,7 +27,13 @@ def item_from_ref(turn, ref: str, kinds: Sequence[str]) -> Any | None:
     item = turn.kb.get(kind, ident)
     if item is not None:
         return item
-    return best_match(turn, ident.replace("_", " "), [kind])
+    return best_match(turn, ident.replace("_", " "), [kind]) or unique_id_part(turn, kind, ident)
+
+
+def unique_id_part(turn, kind: str, part: str) -> Any | None:
+    """The one item whose id contains `part` (deep link `route_silk` -> southern_silk_road)."""
+    found = [item for item in turn.kb.items(kind) if part and part.lower() in item.id]
+    return found[0] if len(found) == 1 else None
 
 
 def best_match(turn, text: str, kinds: Sequence[str], allowed: set[str] | None = None) -> Any | None:

@@ -1,0 +1,185 @@
+"""Answer actions render the real KB in the reply language, cite sections and offer drill-downs."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from actions import answers, rendering
+from tests.actions.conftest import make_tracker, run, slot_events, texts
+
+CITATION_AT_END = re.compile(r"\(§\d+(\.\d+)?(, §\d+(\.\d+)?)*\)$")
+
+
+def closing(messages):
+    """The custom language message that must close every turn."""
+    return messages[-1]["custom"]
+
+
+def test_measure_by_button_in_german_renders_the_kb_and_cites_it(kb):
+    tracker = make_tracker('/measure_info{"item":"section:9"}', "measure_info",
+                           entities={"item": "section:9"}, slots={"language": "de"})
+    messages, events = run(answers.ActionMeasureInfo(), tracker)
+    section = kb.get("section", "9")
+    assert texts(messages) == [rendering.item_answer(kb, section, "de")]
+    assert texts(messages)[0].startswith(kb.text(section, "title", "de"))
+    assert texts(messages)[0].endswith("(§9)")
+    assert closing(messages) == {"language": "de"}
+    assert slot_events(events) == {"last_item": "section:9", "language": "de", "language_explicit": False}
+
+
+@pytest.mark.parametrize("text, section", [
+    ("what about measure 11?", "11"),
+    ("the ninth measure", "9"),
+    ("Erzähl mir von Maßnahme 4", "4"),
+    ("第十项措施是什么", "10"),
+])
+def test_measure_by_number_or_ordinal_in_any_language(kb, text, section):
+    messages, _ = run(answers.ActionMeasureInfo(), make_tracker(text, "measure_info"))
+    assert texts(messages)[0].endswith(f"(§{section})")
+
+
+def test_measure_six_offers_its_subsections(kb):
+    messages, events = run(answers.ActionMeasureInfo(),
+                           make_tracker("tell me about measure 6", "measure_info"))
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads == ['/measure_info{"item": "section:6.1"}', '/measure_info{"item": "section:6.2"}']
+    assert slot_events(events)["last_list"] == ["section:6.1", "section:6.2"]
+
+
+def test_unknown_measure_asks_which_with_the_list(kb):
+    messages, events = run(answers.ActionMeasureInfo(), make_tracker("/measure_info", "measure_info"))
+    assert texts(messages)[0].startswith(kb.ui("measure.unknown", "en"))
+    assert len(messages[0]["buttons"]) == 12
+    assert len(slot_events(events)["last_list"]) == 12
+
+
+def test_list_of_measures_is_numbered_cited_and_clickable(kb):
+    messages, events = run(answers.ActionListMeasures(), make_tracker("列出所有措施", "list_measures"))
+    lines = texts(messages)[0].splitlines()
+    assert lines[0] == kb.ui("measures.intro", "zh")
+    assert lines[1] == f"1. {kb.text(kb.get('section', '1'), 'title', 'zh')} (§1)"
+    assert lines[12].startswith("12. ") and lines[12].endswith("(§12)")
+    buttons = messages[0]["buttons"]
+    assert json.loads(buttons[8]["payload"].removeprefix("/measure_info")) == {"item": "section:9"}
+    assert slot_events(events)["last_list"] == [f"section:{n}" for n in range(1, 13)]
+    assert closing(messages) == {"language": "zh"}
+
+
+def test_the_second_one_picks_from_the_last_list(kb):
+    shown = [r.ref for r in kb.items("route")]
+    messages, events = run(answers.ActionSelectItem(),
+                           make_tracker("the second one", "select_item", slots={"last_list": shown}))
+    assert texts(messages) == [rendering.item_answer(kb, kb.items("route")[1], "en")]
+    assert slot_events(events)["last_item"] == shown[1]
+
+
+def test_the_three_kingdoms_one_picks_by_name_within_the_last_list(kb):
+    shown = [r.ref for r in kb.items("route")]
+    messages, events = run(answers.ActionSelectItem(),
+                           make_tracker("tell me more about the Three Kingdoms one", "select_item",
+                                        slots={"last_list": shown}))
+    assert slot_events(events)["last_item"] == "route:three_kingdoms"
+    assert texts(messages)[0].endswith(kb.citation(kb.get("route", "three_kingdoms")))
+
+
+def test_picking_without_a_list_says_so_with_the_menu(kb):
+    messages, _ = run(answers.ActionSelectItem(), make_tracker("the third one", "select_item"))
+    assert texts(messages) == [kb.ui("select.no_list", "en")]
+    assert [b["payload"] for b in messages[0]["buttons"]][0] == "/list_measures"
+
+
+def test_ordinal_beyond_the_list_asks_again_with_the_list(kb):
+    shown = ["section:6.1", "section:6.2"]
+    messages, _ = run(answers.ActionSelectItem(),
+                      make_tracker("the fifth one", "select_item", slots={"last_list": shown}))
+    assert texts(messages)[0].startswith(kb.ui("select.unknown", "en"))
+    assert len(messages[0]["buttons"]) == 2
+
+
+@pytest.mark.parametrize("text, route", [
+    ("and the Red routes?", "red_tourism"),
+    ("Расскажи про Южный шёлковый путь", "southern_silk_road"),
+    ("三国文化线路", "three_kingdoms"),
+])
+def test_route_by_name(kb, text, route):
+    _, events = run(answers.ActionRouteInfo(), make_tracker(text, "route_info"))
+    assert slot_events(events)["last_item"] == f"route:{route}"
+
+
+def test_route_button_with_an_unknown_id_still_finds_the_route(kb):
+    tracker = make_tracker('/route_info{"item":"route:silk"}', "route_info", entities={"item": "route:silk"})
+    _, events = run(answers.ActionRouteInfo(), tracker)
+    assert slot_events(events)["last_item"] == "route:southern_silk_road"
+
+
+def test_list_routes_has_a_button_per_route(kb):
+    messages, _ = run(answers.ActionListRoutes(), make_tracker("which cultural routes are there", "list_routes"))
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        rendering.item_payload(route) for route in kb.items("route")]
+
+
+def test_openings_list_and_one_opening(kb):
+    messages, _ = run(answers.ActionInvestmentOpenings(),
+                      make_tracker("what can I invest in", "investment_openings"))
+    assert len(messages[0]["buttons"]) == len(kb.items("opening"))
+    opening = kb.items("opening")[0]
+    messages, _ = run(answers.ActionInvestmentOpenings(),
+                      make_tracker(rendering.item_payload(opening), "investment_openings",
+                                   entities={"item": opening.ref}))
+    assert texts(messages) == [rendering.item_answer(kb, opening, "en")]
+
+
+@pytest.mark.parametrize("intent", ["government_role", "investor_protection", "smart_industry", "publicity",
+                                    "talent", "environment", "trends", "differentiation",
+                                    "international_cooperation", "conclusion", "figures"])
+def test_every_topic_paragraph_ends_with_its_citation(kb, intent):
+    messages, _ = run(answers.ActionAnswerTopic(), make_tracker("?", intent, slots={"language": "fr"}))
+    answer = texts(messages)[0]
+    for paragraph in answer.split("\n\n"):
+        assert CITATION_AT_END.search(paragraph), paragraph
+    expected = {sid for item in kb.topic_items(intent) for sid in item.cites}
+    assert expected == set(re.findall(r"§([\d.]+)", answer))
+
+
+def test_publicity_answer_cites_section_nine_and_the_online_figure(kb):
+    messages, _ = run(answers.ActionAnswerTopic(), make_tracker("how to market abroad", "publicity"))
+    assert "(§9)" in texts(messages)[0]
+    assert "30%" in texts(messages)[0]
+
+
+@pytest.mark.parametrize("intent", ["greet", "goodbye", "thank", "help", "bot_challenge", "affirm", "deny"])
+def test_smalltalk_has_no_citation(kb, intent):
+    messages, _ = run(answers.ActionSmalltalk(), make_tracker("?", intent, slots={"language": "ko"}))
+    assert texts(messages) == [kb.ui(f"smalltalk.{intent}", "ko")]
+    assert "§" not in texts(messages)[0]
+    assert closing(messages) == {"language": "ko"}
+
+
+def test_greeting_in_spanish_answers_in_spanish_with_the_menu(kb):
+    messages, events = run(answers.ActionSmalltalk(), make_tracker("¡Hola!", "greet"))
+    assert texts(messages) == [kb.ui("smalltalk.greet", "es")]
+    assert messages[0]["buttons"][0] == {"title": kb.ui("button.list_measures", "es"), "payload": "/list_measures"}
+    assert slot_events(events)["language"] == "es"
+
+
+def test_paper_info_names_authors_affiliations_grants_and_references(kb):
+    messages, _ = run(answers.ActionPaperInfo(), make_tracker("who wrote this paper", "paper_info"))
+    info, refs = texts(messages)
+    for author in kb.paper.authors:
+        assert f"{author.name} — {author.affiliation}" in info
+    for grant in kb.paper.grants:
+        assert grant.number in info
+    assert refs.count("\n[") == len(kb.paper.references)
+
+
+def test_a_failing_action_apologizes_in_the_users_language(kb, monkeypatch):
+    def broken(intent):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(kb, "topic_items", broken)
+    messages, events = run(answers.ActionAnswerTopic(), make_tracker("Wie steht es um die Talente?", "talent"))
+    assert texts(messages) == [kb.ui("error.generic", "de")]
+    assert closing(messages) == {"language": "de"}
