@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import ssl
 from collections.abc import AsyncIterator
+
+import httpx
 
 from aiohttp import web
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, Defaults
+from telegram.request import HTTPXRequest
 
 from bot import keys
 from bot.i18n import LANGUAGES
@@ -30,12 +35,29 @@ ALLOWED_UPDATES = [
 ]
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """Loading the CA bundle is slow (0.1-0.4 s), so PTB's two HTTP clients share one context."""
+    return httpx.create_ssl_context()
+
+
+def _requests() -> tuple[HTTPXRequest, HTTPXRequest]:
+    """PTB's own HTTPX requests with its default pool sizes (256 for calls, 1 for getUpdates)."""
+    tls = {"verify": _tls_context()}
+    return HTTPXRequest(connection_pool_size=256, httpx_kwargs=tls), HTTPXRequest(
+        connection_pool_size=1, httpx_kwargs=tls
+    )
+
+
 def build_application(tg: TelegramSettings) -> Application:  # type: ignore[type-arg]
     """PTB's own HTTP stack and rate limiter; no Updater in webhook mode (aiohttp receives)."""
+    request, get_updates_request = _requests()
     builder = (
         Application.builder()
         .token(tg.token)
         .base_url(tg.base_url)
+        .request(request)
+        .get_updates_request(get_updates_request)
         .rate_limiter(AIORateLimiter(max_retries=tg.max_retries))
         .concurrent_updates(PerChatUpdateProcessor(tg.concurrent_updates))
         .context_types(CONTEXT_TYPES)
