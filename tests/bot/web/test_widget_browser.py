@@ -73,6 +73,10 @@ def log(page: Page):
     return page.get_by_role("log")
 
 
+def typing_status(page: Page):
+    return page.get_by_role("dialog").get_by_role("status")
+
+
 async def test_greeting_question_citation_button_and_history_after_reload(browser, gateway):
     page = await open_demo(browser, gateway, locale="en-US")
     launcher = page.get_by_role("button", name="Open the chat")
@@ -123,6 +127,31 @@ async def test_hostile_input_is_shown_as_text_and_runs_nothing(browser, gateway)
     assert page.dialogs == []  # type: ignore[attr-defined]
 
 
+async def test_only_http_links_become_links_and_they_open_with_noopener(browser, gateway):
+    page = await open_demo(browser, gateway)
+    await open_panel(page)
+    await expect(log(page)).to_contain_text(GREETING["en"])
+    await ask(page, "see https://example.org/paper and javascript:alert(1)")
+    await expect(log(page)).to_contain_text("You wrote: see https://example.org/paper")
+    links = log(page).get_by_role("link", name="https://example.org/paper")
+    await expect(links).to_have_count(2)  # the visitor's line and the bot's echo
+    for link in await links.all():
+        assert await link.get_attribute("href") == "https://example.org/paper"
+        assert "noopener" in (await link.get_attribute("rel") or "")
+    assert await log(page).get_by_role("link", name=re.compile("javascript")).count() == 0
+
+
+async def test_typing_indicator_shows_while_the_advisor_thinks(browser, gateway):
+    page = await open_demo(browser, gateway)
+    await open_panel(page)
+    await expect(log(page)).to_contain_text(GREETING["en"])
+    gateway.fake_rasa.delay = 1.0
+    await ask(page, "What about publicity?")
+    await expect(typing_status(page)).to_have_text(re.compile("The advisor is typing"))
+    await expect(log(page)).to_contain_text(ANSWER)
+    await expect(typing_status(page)).to_be_hidden()
+
+
 async def test_rasa_stopped_shows_a_localized_error_and_retry_keeps_the_question(browser, gateway):
     page = await open_demo(browser, gateway, "/?lang=de")
     await open_panel(page, "Chat öffnen")
@@ -132,7 +161,7 @@ async def test_rasa_stopped_shows_a_localized_error_and_retry_keeps_the_question
     await expect(log(page)).to_contain_text("der Berater ist vorübergehend nicht erreichbar")
     await expect(log(page)).to_contain_text("Welche Maßnahmen gibt es?")
     await expect(page.get_by_role("button", name="Erneut versuchen")).to_be_visible()
-    await expect(page.get_by_role("status")).to_be_hidden()  # the typing indicator stops: no hang
+    await expect(typing_status(page)).to_be_hidden()  # the typing indicator stops: no hang
 
 
 async def test_narrow_viewport_panel_fills_the_screen(browser, gateway):
