@@ -8,7 +8,8 @@ from aiohttp import web
 
 from bot.settings import Settings
 from bot.telegram import i18n
-from bot.telegram.runtime import TELEGRAM_SETTINGS, telegram_ctx
+from bot.telegram.keys import TELEGRAM_SETTINGS
+from bot.telegram.runtime import telegram_ctx
 from bot.telegram.settings import TelegramSettings
 from bot.telegram.webhook import telegram_webhook
 

@@ -170,7 +170,8 @@ async def on_error(update: object, context: Context) -> None:
         log.warning("Telegram refused to deliver to chat %s (bot blocked or removed); not retrying: %s",
                     chat.id if chat else "?", error)
         return
-    log.error("Telegram update failed: %r", update, exc_info=error)
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("Telegram update %s in chat %s failed", update_id, chat.id if chat else "?", exc_info=error)
     if chat is None or not isinstance(update, Update):
         return
     try:

@@ -19,13 +19,12 @@ from telegram.request import HTTPXRequest
 from bot import keys
 from bot.i18n import LANGUAGES
 from bot.telegram import handlers, i18n
+from bot.telegram.keys import TELEGRAM_APPLICATION, TELEGRAM_SETTINGS
 from bot.telegram.settings import TelegramSettings
 from bot.telegram.state import CONTEXT_TYPES, PerChatUpdateProcessor, Services
 
 log = logging.getLogger(__name__)
 
-TELEGRAM_SETTINGS: web.AppKey[TelegramSettings] = web.AppKey("telegram_settings", TelegramSettings)
-TELEGRAM_APPLICATION: web.AppKey[Application] = web.AppKey("telegram_application", Application)  # type: ignore[type-arg]
 
 ALLOWED_UPDATES = [
     Update.MESSAGE,

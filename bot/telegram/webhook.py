@@ -8,7 +8,7 @@ import logging
 from aiohttp import web
 from telegram import Update
 
-from bot.telegram.runtime import TELEGRAM_APPLICATION, TELEGRAM_SETTINGS
+from bot.telegram.keys import TELEGRAM_APPLICATION, TELEGRAM_SETTINGS
 
 log = logging.getLogger(__name__)
 
