@@ -25,8 +25,9 @@ MIN_RANK_SCORE = 0.05    # rank drops weaker matches
 MIN_OUT_OF_SCOPE = 0.2   # the out-of-scope entry needs a clear keyword overlap to be ranked
 SECTION_SCORE = 1.0      # "measure 9", "§9", "第九条措施"
 BARE_NUMBER_SCORE = 0.7  # "9" or "the ninth" alone: probably a measure, but not said
-EXACT_SCORE = 0.9        # a keyword or title found as written (after stemming)
-FUZZY_SCORE = 0.8        # a keyword within one typo
+EXACT_SCORE = 0.75       # a keyword or title found as written (after stemming) ...
+FUZZY_SCORE = 0.65       # ... or within one typo; plus up to COVERAGE_BONUS when it is most of the text
+COVERAGE_BONUS = 0.25
 CUE_WINDOW_TOKENS = 2    # a language-request cue this many tokens before a language name
 CUE_WINDOW_CHARS = 4     # ... or this many CJK characters around it
 DIGIT_RE = re.compile(r"(?<![\d.,])(\d{1,2})(?![\d%]|[.,]\d)")
@@ -193,7 +194,7 @@ def _alias_scores(idx: SearchIndex, probe: Probe) -> dict[str, float]:
     scores: dict[str, float] = {}
     for hit in idx.aliases.find(probe):
         base = FUZZY_SCORE if hit.fuzzy else EXACT_SCORE
-        _keep_best(scores, hit.payload, base + 0.1 * min(1.0, hit.length / total))
+        _keep_best(scores, hit.payload, base + COVERAGE_BONUS * min(1.0, hit.length / total))
     return scores
 
 
