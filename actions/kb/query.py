@@ -214,12 +214,12 @@ def _similarity(idx: SearchIndex, normalized: str, lang: str | None) -> dict[str
 
 
 def _only_names(probe: Probe, hits: list[Hit]) -> bool:
-    """Whether the text holds nothing but language names and request cues (plus one spare word)."""
+    """Whether the text holds nothing but language names and request cues ("Deutsch", "中文吧")."""
     covered_tokens = {i for h in hits if not h.cjk for i in range(h.start, h.end)}
     spare_tokens = len(probe.tokens) - len(covered_tokens)
     covered_chars = {i for h in hits if h.cjk for i in range(h.start, h.end)}
     cjk_chars = [i for i, ch in enumerate(probe.compact) if tx.has_cjk(ch) and i not in covered_chars]
-    return spare_tokens <= 1 and len(cjk_chars) <= 2
+    return spare_tokens == 0 and len(cjk_chars) <= 1
 
 
 def _near(mention: Hit, cue: Hit) -> bool:

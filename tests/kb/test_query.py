@@ -151,7 +151,7 @@ def test_parse_language(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "I'm from Germany", "tell me about Chinese investment", "what is measure 9", "中国的文化产业", "",
+    "I'm from Germany", "tell me about Chinese investment", "Chinese culture", "what is measure 9", "中国的文化产业", "",
 ])
 def test_parse_language_ignores_mere_mentions(text: str) -> None:
     assert query.parse_language(text) is None
