@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import ssl
@@ -12,12 +13,13 @@ import httpx
 from aiohttp import web
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import AIORateLimiter, Application, Defaults
 from telegram.request import HTTPXRequest
 
 from bot import keys
 from bot.i18n import LANGUAGES
+from bot.settings import SettingsError
 from bot.telegram import handlers, i18n
 from bot.telegram.keys import TELEGRAM_APPLICATION, TELEGRAM_SETTINGS
 from bot.telegram.settings import TelegramSettings
@@ -48,9 +50,11 @@ def _requests() -> tuple[HTTPXRequest, HTTPXRequest]:
     )
 
 
-def build_application(tg: TelegramSettings) -> Application:  # type: ignore[type-arg]
+def build_application(
+    tg: TelegramSettings, requests: tuple[HTTPXRequest, HTTPXRequest]
+) -> Application:  # type: ignore[type-arg]
     """PTB's own HTTP stack and rate limiter; no Updater in webhook mode (aiohttp receives)."""
-    request, get_updates_request = _requests()
+    request, get_updates_request = requests
     builder = (
         Application.builder()
         .token(tg.token)
@@ -104,13 +108,25 @@ async def stop(application: Application) -> None:  # type: ignore[type-arg]
     await application.shutdown()
 
 
+async def _initialize(application: Application, requests: tuple[HTTPXRequest, ...]) -> None:  # type: ignore[type-arg]
+    """getMe checks the token; a rejected one stops start-up with the variable named, never shown."""
+    try:
+        await application.initialize()
+    except BaseException as exc:
+        await asyncio.gather(*(request.shutdown() for request in requests))
+        if isinstance(exc, InvalidToken):
+            raise SettingsError("TELEGRAM_BOT_TOKEN was rejected by the Telegram Bot API") from None
+        raise
+
+
 async def telegram_ctx(app: web.Application) -> AsyncIterator[None]:
     """PTB starts after the Rasa client exists and stops before it closes."""
     tg = app[TELEGRAM_SETTINGS]
     settings = app[keys.SETTINGS]
-    application = build_application(tg)
+    requests = _requests()
+    application = build_application(tg, requests)
     application.bot_data.services = Services(app[keys.RASA], tg, settings.default_language)
-    await application.initialize()
+    await _initialize(application, requests)
     try:
         await register_commands(application, settings.default_language)
         await application.start()

@@ -197,3 +197,20 @@ async def test_unknown_command_points_to_help(polling, bot_api, fake_rasa):
     sent = await exchange(bot_api, updates.text_update(CHAT, "/teleport", language_code="es"))
     assert sent[0].params["text"] == i18n.t("unknown_command", "es")
     assert fake_rasa.received == []
+
+
+async def test_images_are_sent_and_a_broken_one_does_not_lose_the_text(polling, bot_api, fake_rasa):
+    fake_rasa.reply_with({"image": "https://example.org/broken.png"}, {"text": "Route map above."},
+                         {"image": "https://example.org/map.png"})
+    bot_api.fail_next("sendPhoto", 400)
+    sent = await exchange(bot_api, updates.text_update(CHAT, "show me the route"))
+    assert sent[0].params["text"] == "Route map above."
+    photos = await bot_api.wait_for("sendPhoto", 2)
+    assert [p.params["photo"] for p in photos] == ["https://example.org/broken.png", "https://example.org/map.png"]
+
+
+async def test_buttons_without_text_get_a_localized_prompt(polling, bot_api, fake_rasa):
+    fake_rasa.reply_with({"buttons": [{"title": "Ja", "payload": "/affirm"}]})
+    sent = await exchange(bot_api, updates.text_update(CHAT, "weiter", language_code="fr"))
+    assert sent[0].params["text"] == i18n.t("choose_option", "fr")
+    assert [b["callback_data"] for b in keyboard_of(sent[0])] == ["p:/affirm"]

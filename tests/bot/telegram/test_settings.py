@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from aiohttp.test_utils import TestServer
 
 from bot.app import create_app
 from bot.settings import Settings, SettingsError
@@ -56,3 +57,16 @@ async def test_without_token_nothing_telegram_starts(aiohttp_client, bot_api, fa
     resp = await client.post("/telegram/webhook", json={"update_id": 1})
     assert resp.status in (404, 405)
     assert bot_api.calls == []
+
+
+async def test_rejected_token_stops_start_up_naming_the_variable_not_the_token(bot_api, fake_rasa):
+    env = {"RASA_URL": fake_rasa.url, "TELEGRAM_BASE_URL": f"{bot_api.url}/bot",
+           "TELEGRAM_BOT_TOKEN": "111:rejected-token"}
+    app = create_app(Settings.from_env(env))
+    server = TestServer(app)
+    with pytest.raises(SettingsError, match="TELEGRAM_BOT_TOKEN") as caught:
+        await server.start_server()
+    await app.cleanup()  # what the process exit does in production: close what did start
+    await server.close()
+    assert "rejected-token" not in str(caught.value)
+    assert [c.method for c in bot_api.calls] == []  # the fake answered 401 before recording
