@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 # Answers to these form questions are names, e-mails, countries: never a reason to switch language.
 FREE_FORM_SLOTS = {"contact_name", "contact_email", "country"}
+NOT_ANSWERS = {"stop", "change_language"}  # intents that interrupt a form rather than answer it
 
 
 @dataclass
@@ -97,8 +98,9 @@ def latest_metadata(tracker: Tracker) -> dict[str, Any]:
 
 def language_inputs(tracker: Tracker) -> language.LanguageInputs:
     """Collects what the language rules look at; free-form answers do not count as language."""
-    free_form = tracker.active_loop_name and tracker.get_slot("requested_slot") in FREE_FORM_SLOTS
     intent = (tracker.latest_message.get("intent") or {}).get("name")
+    free_form = (tracker.active_loop_name and tracker.get_slot("requested_slot") in FREE_FORM_SLOTS
+                 and intent not in NOT_ANSWERS)
     return language.LanguageInputs(
         text="" if free_form else latest_text(tracker),
         intent=intent,
