@@ -14,7 +14,7 @@ from aiohttp import web
 from bot.i18n import LANGUAGES, normalize_language
 from bot.i18n import t as gateway_t
 from bot.web import i18n
-from bot.web.guards import _accept_language
+from bot.web.guards import accept_language
 from bot.web.keys import ASSETS, WEB_SETTINGS
 from bot.web.settings import WebSettings
 
@@ -91,9 +91,16 @@ def public_base(request: web.Request) -> str:
     return request.app[WEB_SETTINGS].public_url or f"{request.scheme}://{request.host}"
 
 
-def snippet(request: web.Request) -> str:
+def snippet(request: web.Request, for_html: bool = False) -> str:
+    """The embed line; for_html escapes its attribute values (the Host header is client-controlled)."""
+    quote = html.escape if for_html else str
     site = request.app[WEB_SETTINGS].demo_site
-    return f'<script src="{public_base(request)}/widget.js" data-site="{site}" async></script>'
+    return f'<script src="{quote(public_base(request))}/widget.js" data-site="{quote(site)}" async></script>'
+
+
+def content_security_policy(request: web.Request) -> str:
+    sources = " ".join(dict.fromkeys(["'self'", request.app[WEB_SETTINGS].public_url]).keys()).strip()
+    return f"default-src {sources}; img-src {sources} https: data:; object-src 'none'; base-uri 'none'"
 
 
 def _language_links(current: str) -> str:
@@ -114,11 +121,11 @@ def _option_rows(lang: str) -> str:
 
 async def demo_page(request: web.Request) -> web.Response:
     """The widget on a plain page, in the language of ?lang= or the browser, with the snippet."""
-    lang = normalize_language(request.query.get("lang")) or _accept_language(request) or "en"
+    lang = normalize_language(request.query.get("lang")) or accept_language(request) or "en"
     text = {k: html.escape(v) for k, v in i18n.prefixed("demo_", lang).items()}
     page = request.app[ASSETS].demo.substitute(
-        lang=lang, snippet=html.escape(snippet(request)), raw_snippet=snippet(request),
+        lang=lang, snippet=html.escape(snippet(request)), raw_snippet=snippet(request, for_html=True),
         languages=_language_links(lang), options=_option_rows(lang), **text,
     )
-    headers = {"Content-Security-Policy": "default-src 'self'; img-src 'self' https: data:; object-src 'none'; base-uri 'none'"}
+    headers = {"Content-Security-Policy": content_security_policy(request)}
     return web.Response(text=page, content_type="text/html", headers=headers)

@@ -40,7 +40,7 @@ def set_language(request: web.Request, language: str | None) -> None:
         request[VISITOR_LANGUAGE] = normalize_language(language)
 
 
-def _accept_language(request: web.Request) -> str | None:
+def accept_language(request: web.Request) -> str | None:
     for part in request.headers.get("Accept-Language", "").split(","):
         found = normalize_language(part.split(";")[0])
         if found:
@@ -58,14 +58,17 @@ _STATUS_CODES = {404: "not_found", 405: "method", 413: "too_large"}
 
 
 def _from_http_exception(exc: web.HTTPException, settings: WebSettings) -> ApiError:
+    """aiohttp's own refusals (unknown path, wrong method, body over the app's limit) as ApiErrors."""
     code = _STATUS_CODES.get(exc.status, "bad_json" if exc.status < 500 else "internal")
-    return ApiError(exc.status, code, limit=settings.max_body) if code == "too_large" else ApiError(exc.status, code)
+    if code == "too_large":
+        return ApiError(exc.status, code, limit=settings.max_body)
+    return ApiError(exc.status, code)
 
 
 @web.middleware
 async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Turns every refusal or failure under /api/v1 into localized JSON."""
-    request[VISITOR_LANGUAGE] = _accept_language(request)
+    request[VISITOR_LANGUAGE] = accept_language(request)
     try:
         return await handler(request)
     except ApiError as error:

@@ -141,31 +141,61 @@ _ERRORS = {
 }
 
 
-def openapi(settings: WebSettings) -> dict[str, Any]:
-    """The OpenAPI 3.1 document served at /api/v1/openapi.json."""
-    session_out = {"type": "object", "properties": {"session_id": SESSION_ID, "site": {"type": "string"}, "language": {"type": ["string", "null"]}}}
-    chat_out = {
-        "type": "object",
-        "properties": {
-            "messages": {"type": "array", "items": BOT_MESSAGE},
-            "language": {"type": "string", "description": "The reply language, for the widget's own strings."},
-            "forgotten": {"type": "boolean", "description": "The stored conversation was deleted on request."},
-        },
-    }
-    history_out = {"type": "object", "properties": {"language": {"type": ["string", "null"]}, "messages": {"type": "array", "items": HISTORY_MESSAGE}}}
-    history = _op("The caller's own conversation, oldest first.", None, ("200", history_out), "401", "403", "404", "429")
+NULLABLE_STRING = {"type": ["string", "null"]}
+SESSION_OUT = {
+    "type": "object",
+    "properties": {"session_id": SESSION_ID, "site": {"type": "string"}, "language": NULLABLE_STRING},
+}
+CHAT_OUT = {
+    "type": "object",
+    "properties": {
+        "messages": {"type": "array", "items": BOT_MESSAGE},
+        "language": {"type": "string", "description": "The reply language, for the widget's own strings."},
+        "forgotten": {"type": "boolean", "description": "The stored conversation was deleted on request."},
+    },
+}
+HISTORY_OUT = {
+    "type": "object",
+    "properties": {"language": NULLABLE_STRING, "messages": {"type": "array", "items": HISTORY_MESSAGE}},
+}
+
+
+def _paths(settings: WebSettings) -> dict[str, Any]:
+    history = _op(
+        "The caller's own conversation, oldest first.", None, ("200", HISTORY_OUT), "401", "403", "404", "429"
+    )
     history["security"] = [{"session": []}]
+    return {
+        "/session": {
+            "post": _op(
+                "Start a conversation; the server issues a random session id.",
+                session_request(), ("201", SESSION_OUT), "400", "403", "413", "429",
+            )
+        },
+        "/chat": {
+            "post": _op(
+                "Send text, a button payload or a start code; get the advisor's reply.",
+                chat_request(settings), ("200", CHAT_OUT), "400", "403", "404", "413", "429", "503",
+            )
+        },
+        "/history": {"get": history},
+    }
+
+
+def openapi(settings: WebSettings) -> dict[str, Any]:
+    """The OpenAPI 3.1 document served at /api/v1/openapi.json, built from the validating schemas."""
+    json_error = {"application/json": {"schema": ERROR}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Paper advisor chat API", "version": "1.0.0"},
         "servers": [{"url": "/api/v1"}],
-        "paths": {
-            "/session": {"post": _op("Start a conversation; the server issues a random session id.", session_request(), ("201", session_out), "400", "403", "413", "429")},
-            "/chat": {"post": _op("Send text, a button payload or a start code; get the advisor's reply.", chat_request(settings), ("200", chat_out), "400", "403", "404", "413", "429", "503")},
-            "/history": {"get": history},
-        },
+        "paths": _paths(settings),
         "components": {
-            "securitySchemes": {"session": {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer <session_id>"}},
-            "responses": {f"E{code}": {"description": text, "content": {"application/json": {"schema": ERROR}}} for code, text in _ERRORS.items()},
+            "securitySchemes": {
+                "session": {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer <session_id>"}
+            },
+            "responses": {
+                f"E{code}": {"description": text, "content": json_error} for code, text in _ERRORS.items()
+            },
         },
     }
