@@ -119,11 +119,12 @@ def new_button_store() -> MutableMapping[str, str]:
 
 def keyboard(buttons: Iterable[Button], store: MutableMapping[str, str]) -> InlineKeyboardMarkup:
     """One button per row: titles in the eight languages vary too much in width to pair them."""
-    rows = [
-        [InlineKeyboardButton(button.title or button.payload, callback_data=callback_data(button.payload, store))]
-        for button in buttons
-    ]
+    rows = [[_button(button, store)] for button in buttons]
     return InlineKeyboardMarkup(rows)
+
+
+def _button(button: Button, store: MutableMapping[str, str]) -> InlineKeyboardButton:
+    return InlineKeyboardButton(button.title or button.payload, callback_data=callback_data(button.payload, store))
 
 
 def language_keyboard(names: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:

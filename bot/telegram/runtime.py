@@ -9,7 +9,6 @@ import ssl
 from collections.abc import AsyncIterator
 
 import httpx
-
 from aiohttp import web
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode

@@ -10,6 +10,8 @@ import string
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
+
 from bot.i18n import LANGUAGES, I18nError, normalize_language
 
 _DIR = Path(__file__).parent
@@ -21,8 +23,6 @@ def _placeholders(text: str) -> set[str]:
 
 @lru_cache(maxsize=None)
 def _load(lang: str) -> dict[str, str]:
-    import yaml
-
     path = _DIR / f"{lang}.yml"
     if not path.exists():
         raise I18nError(f"{path}: missing strings file for language {lang!r}")
