@@ -17,10 +17,10 @@ def main() -> int:
     )
     try:
         settings = Settings.from_env()
-    except SettingsError as exc:
+        web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    except SettingsError as exc:  # also raised while channels start, e.g. a rejected bot token
         print(f"gateway: configuration error: {exc}", file=sys.stderr)
         return 2
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
     return 0
 
 
