@@ -40,3 +40,19 @@ async def test_out_of_scope_gets_no_invented_figure(aiohttp_client, rasa_setting
     body = texts(reply)
     assert "§" not in body
     assert not re.search(r"\d+\s*%", body)
+
+
+async def test_conversation_is_stored_in_the_sqlite_tracker_store(aiohttp_client, rasa_settings, sender):
+    """What survives a restart: the events are in the SQLite file under ADVISOR_DATA_DIR."""
+    import os
+    import sqlite3
+    from pathlib import Path
+
+    client = await aiohttp_client(create_app(rasa_settings))
+    await converse(client, sender, "hello")
+    db = Path(os.environ["ADVISOR_DATA_DIR"]) / "tracker.sqlite3"
+    with sqlite3.connect(db) as connection:
+        (count,) = connection.execute(
+            "SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,)
+        ).fetchone()
+    assert count > 0
