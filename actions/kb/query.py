@@ -66,6 +66,13 @@ def index() -> SearchIndex:
         return kb.index
 
 
+def warm_up() -> None:
+    """Build every index now (jieba, MeCab, TF-IDF per language) so no user waits for the first query."""
+    idx = index()
+    for lang in idx.kb.languages:
+        idx.tfidf(lang)
+
+
 @_safe(list)
 def resolve(text: Any, lang: str | None = None, kinds: Any = None) -> list[Match]:
     """Items the user names ("measure 9", "§6.1", "Silk Road", "三国", typos), best first."""

@@ -182,5 +182,10 @@ def test_odd_input_never_raises(text) -> None:
     assert isinstance(query.parse_tags(text, "interest"), list)
 
 
+def test_warm_up_builds_every_language() -> None:
+    query.warm_up()
+    assert query.rank("Silk Road", "en")[0].item.ref == "route:southern_silk_road"
+
+
 def test_empty_and_emoji_give_nothing() -> None:
     assert query.resolve("") == [] and query.rank("🙂") == []
