@@ -85,9 +85,10 @@
     });
     return group;
   }
-  function addMessage(role, text, buttons, extraClass) {
+  function addMessage(role, text, buttons, extraClass, image) {
     var item = el("div", { "class": "msg " + role + (extraClass ? " " + extraClass : "") });
     if (text) item.appendChild(renderText(text));
+    if (image && safeUrl(image)) item.appendChild(el("img", { src: safeUrl(image), alt: "", loading: "lazy" }));
     if (buttons && buttons.length) item.appendChild(renderButtons(buttons));
     ui.log.appendChild(item);
     ui.log.scrollTop = ui.log.scrollHeight;
@@ -147,21 +148,27 @@
     });
   }
 
+  var queue = [];
   function send(body, echo) {
-    if (busy) return false;
-    busy = true;
     if (echo) addMessage("user", echo);
+    queue.push(body);
+    if (!busy) next();
+  }
+  function next() {
+    var body = queue.shift();
+    if (!body) return;
+    busy = true;
     typing(true);
     chat(body).then(function (reply) {
-      (reply.messages || []).forEach(function (m) { addMessage("bot", m.text, m.buttons); });
+      (reply.messages || []).forEach(function (m) { addMessage("bot", m.text, m.buttons, null, m.image); });
       if (reply.language) setLanguage(reply.language, false);
     }, function (error) {
       showError(error.message, function () { send(body); });
     }).finally(function () {
       busy = false;
       typing(false);
+      next();
     });
-    return true;
   }
 
   function start() {
@@ -229,7 +236,8 @@
     event.preventDefault();
     var text = ui.input.value.trim();
     if (!text) return;
-    if (send({ text: text }, text)) ui.input.value = "";
+    ui.input.value = "";
+    send({ text: text }, text);
   }
 
   function icon(paths) {

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from aiohttp import web
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from bot.app import create_app
@@ -37,15 +38,34 @@ async def browser() -> AsyncIterator[Browser]:
         await browser.close()
 
 
-@pytest.fixture
-async def gateway(aiohttp_server, make_settings) -> Any:
+async def start_gateway(aiohttp_server, make_settings, **env: str) -> Any:
     """The real gateway app on 127.0.0.1 and its own fake Rasa server, which a test may stop."""
     fake_rasa = FakeRasa(responder=paper_advisor)
     rasa_server = await aiohttp_server(fake_rasa.app())
     rasa_url = str(rasa_server.make_url("")).rstrip("/")
-    server = await aiohttp_server(create_app(make_settings(RASA_URL=rasa_url, WIDGET_RATE_SESSION="100/minute")))
+    settings = make_settings(RASA_URL=rasa_url, WIDGET_RATE_SESSION="100/minute", **env)
+    server = await aiohttp_server(create_app(settings))
     server.fake_rasa, server.fake_rasa_server = fake_rasa, rasa_server
     return server
+
+
+@pytest.fixture
+async def gateway(aiohttp_server, make_settings) -> Any:
+    return await start_gateway(aiohttp_server, make_settings)
+
+
+async def customer_site(aiohttp_server, site_key: str) -> tuple[Any, dict[str, str]]:
+    """Another origin's page that embeds the widget; fill in where the gateway is before loading it."""
+    where: dict[str, str] = {}
+
+    async def page(request: web.Request) -> web.Response:
+        embed = f'<script src="{where["gateway"]}/widget.js" data-site="{site_key}" async></script>'
+        return web.Response(text=f'<!doctype html><html lang="en"><body><h1>Museum</h1>{embed}</body></html>',
+                            content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/", page)
+    return await aiohttp_server(app), where
 
 
 async def open_demo(browser: Browser, gateway: Any, path: str = "/", **context: Any) -> Page:
@@ -91,8 +111,10 @@ async def test_greeting_question_citation_button_and_history_after_reload(browse
     await expect(log(page).get_by_text("(§9)")).to_be_visible()
     await expect(page.get_by_role("textbox", name="Your question")).to_have_value("")
 
-    await page.get_by_role("button", name=MORE_BUTTON["title"]).click()
+    more = page.get_by_role("button", name=MORE_BUTTON["title"])
+    await more.click()
     await expect(log(page)).to_contain_text(MEASURE_9)
+    await expect(more).to_be_enabled()  # suggestions stay usable
 
     await page.reload()
     await open_panel(page)
@@ -185,3 +207,28 @@ async def test_demo_page_shows_the_snippet_and_desktop_screenshot(browser, gatew
     await expect(log(page)).to_contain_text(ANSWER)
     await page.screenshot(path="/tmp/widget-desktop.png")
     assert re.search(r"data-site=\"demo\"", await page.content())
+
+
+async def test_a_configured_site_on_another_origin_chats_and_reloads_history(browser, aiohttp_server, make_settings):
+    museum, where = await customer_site(aiohttp_server, "museum")
+    origin = str(museum.make_url("")).rstrip("/")
+    gateway = await start_gateway(aiohttp_server, make_settings, WIDGET_SITES=f"museum={origin}")
+    where["gateway"] = str(gateway.make_url("")).rstrip("/")
+    page = await open_demo(browser, museum)
+    await open_panel(page)
+    await expect(log(page)).to_contain_text(GREETING["en"])
+    await ask(page, "Publicity abroad?")
+    await expect(log(page)).to_contain_text(ANSWER)
+    await page.reload()
+    await open_panel(page)
+    await expect(log(page)).to_contain_text("Publicity abroad?")  # history read cross-origin (CORS + bearer)
+
+
+async def test_a_page_on_an_unlisted_origin_is_refused(browser, aiohttp_server, make_settings):
+    stranger, where = await customer_site(aiohttp_server, "demo")
+    gateway = await start_gateway(aiohttp_server, make_settings)
+    where["gateway"] = str(gateway.make_url("")).rstrip("/")
+    page = await open_demo(browser, stranger)
+    await open_panel(page)
+    await expect(log(page)).to_contain_text("Cannot reach the advisor")
+    assert gateway.fake_rasa.received == []
