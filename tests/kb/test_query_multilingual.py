@@ -9,6 +9,7 @@ reference and figure of the English text.
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 
 import pytest
@@ -203,3 +204,20 @@ def test_translations_keep_the_papers_figure(kb: KnowledgeBase, lang: str) -> No
 def _refs(kb: KnowledgeBase, item, lang: str) -> set[str]:
     text = " ".join([kb.text(item, "title", lang), kb.text(item, "summary", lang), *kb.points(item, lang)])
     return set(SECTION_REF.findall(text))
+
+
+LONG_MESSAGES = [("ru", "шёлковый путь "), ("ja", "シルクロードについて"), ("ko", "남방 실크로드 "),
+                 ("de", "Seidenstraße "), ("fr", "route de la soie "), ("es", "Ruta de la Seda ")]
+
+
+@pytest.mark.parametrize(("lang", "phrase"), LONG_MESSAGES)
+def test_ten_thousand_characters_are_handled_quickly(lang: str, phrase: str) -> None:
+    """A pasted wall of text still gets an answer, fast, and nothing raises."""
+    text = phrase * (10_000 // len(phrase))
+    started = time.perf_counter()
+    found = query.resolve(text, lang)
+    ranked = query.rank(text, lang)
+    query.parse_tags(text, "route"), query.parse_language(text), query.parse_ordinal(text)
+    assert time.perf_counter() - started < 3.0
+    assert _top(found) == "route:southern_silk_road"
+    assert all(0.0 <= match.score <= 1.0 for match in found + ranked)
