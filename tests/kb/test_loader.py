@@ -111,3 +111,12 @@ def _key_with_placeholder(data_dir: Path) -> str:
     """A UI key whose English text takes a {param}."""
     strings = yaml.safe_load((data_dir / "ui/en.yml").read_text(encoding="utf-8"))
     return next(key for key, text in strings.items() if re.search(r"\{[a-z_]+\}", text))
+
+
+def test_get_kb_reads_the_data_folder_from_the_environment(data_copy: Path, edit_yaml, monkeypatch) -> None:
+    from actions.kb import get_kb
+
+    edit_yaml(data_copy / "paper.yml", lambda d: d["grants"][0].update(number=""))
+    monkeypatch.setenv("KB_DATA_DIR", str(data_copy))
+    with pytest.raises(KBError, match=r"paper\.yml.*grants.*number"):
+        get_kb()
