@@ -83,8 +83,9 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
 
 
 def same_origin(request: web.Request, origin: str, settings: WebSettings) -> bool:
-    netloc = urlsplit(origin).netloc.lower()
-    return netloc == request.host.lower() or (bool(settings.public_url) and origin == settings.public_url.lower())
+    """The gateway's own pages (the demo): same host as the request, or the configured public URL."""
+    origin = origin.lower()
+    return urlsplit(origin).netloc == request.host.lower() or origin == settings.public_url.lower()
 
 
 def check_site_origin(request: web.Request, site: str) -> None:
