@@ -18,5 +18,7 @@ async def fake_rasa(aiohttp_server):
 
 
 @pytest.fixture
-def settings(fake_rasa) -> Settings:
-    return Settings.from_env({"RASA_URL": fake_rasa.url, "RASA_TIMEOUT": "2"})
+def settings(fake_rasa, tmp_path) -> Settings:
+    return Settings.from_env(
+        {"RASA_URL": fake_rasa.url, "RASA_TIMEOUT": "2", "ADVISOR_DATA_DIR": str(tmp_path / "var")}
+    )
