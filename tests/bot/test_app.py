@@ -8,19 +8,19 @@ from bot.settings import Settings, SettingsError
 import pytest
 
 
-async def test_healthz_reports_rasa_down_when_nothing_listens(aiohttp_client, unused_tcp_port):
-    app = create_app(Settings(rasa_url=f"http://127.0.0.1:{unused_tcp_port}"))
+async def test_healthz_reports_rasa_down_when_nothing_listens(aiohttp_client, unused_tcp_port, tmp_path):
+    app = create_app(Settings(rasa_url=f"http://127.0.0.1:{unused_tcp_port}", data_dir=str(tmp_path)))
     client = await aiohttp_client(app)
     resp = await client.get("/healthz")
     assert resp.status == 200
     assert await resp.json() == {"status": "ok", "rasa": "down"}
 
 
-async def test_healthz_reports_rasa_up(aiohttp_client, aiohttp_server):
+async def test_healthz_reports_rasa_up(aiohttp_client, aiohttp_server, tmp_path):
     fake = web.Application()
     fake.router.add_get("/", lambda r: web.Response(text="Hello from Rasa: 3.6.21"))
     server = await aiohttp_server(fake)
-    client = await aiohttp_client(create_app(Settings(rasa_url=str(server.make_url("")).rstrip("/"))))
+    client = await aiohttp_client(create_app(Settings(rasa_url=str(server.make_url("")).rstrip("/"), data_dir=str(tmp_path))))
     assert (await (await client.get("/healthz")).json())["rasa"] == "up"
 
 
