@@ -34,7 +34,7 @@ validate: setup ## rasa data validate, failing on any warning
 	@scripts/validate_data.sh
 
 lint: setup ## ruff and mypy on bot/ and actions/ (when installed in the environments)
-	@.venv/gateway/bin/python -m ruff check bot tests/bot 2>/dev/null || echo "ruff not installed in .venv/gateway"
+	@.venv/gateway/bin/ruff check bot actions components scripts tests eval benchmarks
 
 eval: ## score the held-out questions against the running services (make run first)
 	@.venv/rasa/bin/python eval/score.py
