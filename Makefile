@@ -33,7 +33,7 @@ test-rasa: setup ## knowledge base, tokenizer and action tests (Rasa environment
 validate: setup ## rasa data validate, failing on any warning
 	@scripts/validate_data.sh
 
-lint: setup ## ruff and mypy on bot/ and actions/ (when installed in the environments)
+lint: setup ## ruff over all Python code of the project
 	@.venv/gateway/bin/ruff check bot actions components scripts tests eval benchmarks
 
 eval: ## score the held-out questions against the running services (make run first)
