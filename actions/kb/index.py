@@ -39,6 +39,7 @@ class Probe:
         self.normalized = tx.normalize(raw)
         self.compact = tx.compact(self.normalized)
         self.tokens = tx.words(self.normalized)
+        self.spans = tx.word_spans(self.normalized)
         self._stems: dict[str, list[str]] = {}
 
     def stems(self, lang: str) -> list[str]:
@@ -146,6 +147,7 @@ class SearchIndex:
         )
         self.measure_words = PhraseMatcher(_per_lang(lexicon["measure_words"], "measure"))
         self.language_cues = PhraseMatcher(_per_lang(lexicon["language_cues"], "cue"))
+        self.language_prepositions = PhraseMatcher(_per_lang(lexicon["language_prepositions"], "preposition"))
         self._tfidf: dict[str, _TfidfLanguage] = {}
 
     def _alias_entries(self) -> Iterable[tuple[str, str, str]]:

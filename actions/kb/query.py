@@ -129,7 +129,8 @@ def parse_language(text: Any) -> str | None:
     cues = idx.language_cues.find(probe, fuzzy=False)
     if _only_names(probe, mentions + cues):
         return _last(mentions).payload
-    requested = [m for m in mentions if any(_near(m, cue) for cue in cues)]
+    prepositions = {(h.start, h.end) for h in idx.language_prepositions.find(probe, fuzzy=False) if not h.cjk}
+    requested = [m for m in mentions if any(_requests(probe, m, cue, prepositions, cues) for cue in cues)]
     return _last(requested).payload if requested else None
 
 
@@ -227,6 +228,25 @@ def _only_names(probe: Probe, hits: list[Hit]) -> bool:
     covered_chars = {i for h in hits if h.cjk for i in range(h.start, h.end)}
     cjk_chars = [i for i, ch in enumerate(probe.compact) if tx.has_cjk(ch) and i not in covered_chars]
     return spare_tokens == 0 and len(cjk_chars) <= 1
+
+
+def _requests(probe: Probe, mention: Hit, cue: Hit, prepositions: set, cues: list[Hit]) -> bool:
+    """A cue next to the name asks for the language; a mere preposition only at the end of a clause."""
+    if not _near(mention, cue):
+        return False
+    if (cue.start, cue.end) not in prepositions or cue.start >= mention.end:
+        return True
+    return _clause_ends_after(probe, mention, cues)
+
+
+def _clause_ends_after(probe: Probe, mention: Hit, cues: list[Hit]) -> bool:
+    """Whether the language name ends the text or a clause, or a cue ("please") closely follows it."""
+    if mention.end >= len(probe.tokens):
+        return True
+    between = probe.normalized[probe.spans[mention.end - 1][1]:probe.spans[mention.end][0]]
+    if re.search(r"[,.;:!?，。；：！？]", between):
+        return True
+    return any(not c.cjk and c.start == mention.end for c in cues)
 
 
 def _near(mention: Hit, cue: Hit) -> bool:

@@ -144,8 +144,9 @@ LEXICON = {
         },
         "measure_words": _PER_LANG_WORDS,
         "language_cues": _PER_LANG_WORDS,
+        "language_prepositions": {"type": "object", "additionalProperties": {"type": "array", "items": TEXT}},
     },
-    "required": ["ordinals", "measure_words", "language_cues"],
+    "required": ["ordinals", "measure_words", "language_cues", "language_prepositions"],
     "additionalProperties": False,
 }
 

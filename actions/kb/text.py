@@ -53,6 +53,18 @@ def words(normalized: str) -> list[str]:
     return [part for token in WORD_RE.findall(normalized) for part in SPLIT_RE.split(token) if part]
 
 
+def word_spans(normalized: str) -> list[tuple[int, int]]:
+    """Character spans of the tokens `words` returns, in the same order."""
+    spans = []
+    for match in WORD_RE.finditer(normalized):
+        offset = match.start()
+        for part in SPLIT_RE.split(match.group()):
+            if part:
+                spans.append((offset, offset + len(part)))
+            offset += len(part) + 1
+    return spans
+
+
 @functools.lru_cache(maxsize=None)
 def _stemmer(lang: str) -> snowballstemmer.stemmer:
     """A cached Snowball stemmer for one language."""

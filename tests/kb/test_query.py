@@ -135,6 +135,8 @@ def test_parse_ordinal_without_position(text: str) -> None:
 
 LANGUAGE_REQUESTS = [
     ("answer in German", "de"), ("can you speak French?", "fr"), ("English please", "en"), ("Deutsch", "de"),
+    ("in English please", "en"), ("tell me about Chinese culture in English", "en"), ("in German, please", "de"),
+    ("answer in German from now on", "de"), ("en français s'il vous plaît", "fr"), ("по-английски пожалуйста", "en"),
     ("用德语回答", "de"), ("用中文", "zh"), ("请说英语", "en"),
     ("по-французски", "fr"), ("отвечай на английском", "en"),
     ("日本語で答えて", "ja"), ("ドイツ語でお願いします", "de"),
@@ -151,7 +153,8 @@ def test_parse_language(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "I'm from Germany", "tell me about Chinese investment", "Chinese culture", "what is measure 9", "中国的文化产业", "",
+    "I'm from Germany", "tell me about Chinese investment", "Chinese culture",
+    "I am interested in Chinese culture", "Ich interessiere mich auf Deutsch Kultur nicht", "what is measure 9", "中国的文化产业", "",
 ])
 def test_parse_language_ignores_mere_mentions(text: str) -> None:
     assert query.parse_language(text) is None
