@@ -10,8 +10,14 @@ from .model import KINDS, Item, KBError, Paper
 
 TEXT_FIELDS = ("title", "summary")
 DEFAULT_LANG = "en"
-TAG_GROUPS = {"interest": "interests", "interests": "interests", "route": "interests",
-              "sector": "sectors", "sectors": "sectors", "opening": "sectors"}
+TAG_GROUPS = {
+    "interest": "interests",
+    "interests": "interests",
+    "route": "interests",
+    "sector": "sectors",
+    "sectors": "sectors",
+    "opening": "sectors",
+}
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from . import text as tx
 from .base import KnowledgeBase
 from .model import Item
 
-FUZZY_MIN_CHARS = 5      # shorter phrases must match exactly: one edit turns "road" into "rod"
-FUZZY_MAX_TOKENS = 300   # typo matching looks at the first tokens only, to stay fast on long input
+FUZZY_MIN_CHARS = 5  # shorter phrases must match exactly: one edit turns "road" into "rod"
+FUZZY_MAX_TOKENS = 300  # typo matching looks at the first tokens only, to stay fast on long input
 OUT_OF_SCOPE_REF = "fact:out_of_scope"
 
 
@@ -105,9 +105,9 @@ class PhraseMatcher:
             stems = probe.stems(stem_lang)
             for size in self._sizes:
                 for start in range(len(stems) - size + 1):
-                    key = (stem_lang, tuple(stems[start:start + size]))
+                    key = (stem_lang, tuple(stems[start : start + size]))
                     for payload in self._stemmed.get(key, ()):
-                        length = sum(len(t) for t in probe.tokens[start:start + size])
+                        length = sum(len(t) for t in probe.tokens[start : start + size])
                         hits.append(Hit(payload, False, start, start + size, length, False))
         return list({(h.payload, h.start, h.end): h for h in hits}.values())
 
@@ -116,14 +116,17 @@ class PhraseMatcher:
         tokens = probe.tokens[:FUZZY_MAX_TOKENS]
         hits = []
         for size, phrases in self._fuzzy.items():
-            windows = [" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1)]
+            windows = [" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)]
             choices = list(phrases)
             for start, window in enumerate(windows):
                 if len(window) < FUZZY_MIN_CHARS:
                     continue
-                for phrase, distance, _ in process.extract(window, choices, scorer=OSA.distance,
-                                                           score_cutoff=1, limit=None):
-                    hits += [Hit(p, False, start, start + size, len(phrase), distance > 0) for p in phrases[phrase]]
+                for phrase, distance, _ in process.extract(
+                    window, choices, scorer=OSA.distance, score_cutoff=1, limit=None
+                ):
+                    hits += [
+                        Hit(p, False, start, start + size, len(phrase), distance > 0) for p in phrases[phrase]
+                    ]
         return hits
 
 
@@ -204,7 +207,7 @@ class _TfidfLanguage:
         if not terms:
             return {}
         similarities = linear_kernel(self.vectorizer.transform([terms]), self.matrix)[0]
-        return {ref: float(s) for ref, s in zip(self.refs, similarities) if s > 0}
+        return {ref: float(s) for ref, s in zip(self.refs, similarities, strict=True) if s > 0}
 
 
 def _identity(terms: list[str]) -> list[str]:

@@ -32,7 +32,9 @@ def load_kb(data_dir: Path) -> KnowledgeBase:
     topics = _load_topics(data_dir, refs)
     lexicon = _load_lexicon(data_dir, languages)
     ui, ui_reason = _load_ui(data_dir, languages)
-    return KnowledgeBase(KBData(languages, names, words, items, texts, paper, topics, tags, lexicon, ui, ui_reason))
+    return KnowledgeBase(
+        KBData(languages, names, words, items, texts, paper, topics, tags, lexicon, ui, ui_reason)
+    )
 
 
 def _read(path: Path, data_dir: Path, file_schema: dict) -> Any:
@@ -81,7 +83,9 @@ def _split_path(document: Any, path: list) -> tuple[str, str]:
     if len(path) >= 2 and path[0] in ENTRY_LISTS and isinstance(path[1], int):
         return _entry_name(document, path[0], path[1]), ".".join(map(str, path[2:])) or "(entry)"
     if len(path) >= 2 and path[0] in ("items", "interests", "sectors", "paper"):
-        return str(path[1]) if path[0] != "paper" else "paper", ".".join(map(str, path[2 if path[0] != "paper" else 1:])) or "(entry)"
+        return str(path[1]) if path[0] != "paper" else "paper", ".".join(
+            map(str, path[2 if path[0] != "paper" else 1 :])
+        ) or "(entry)"
     return str(path[0]), ".".join(map(str, path[1:])) or "(value)"
 
 
@@ -104,7 +108,9 @@ def _load_languages(data_dir: Path) -> tuple[tuple[str, ...], dict, dict]:
     document = _read(data_dir / "languages.yml", data_dir, schema.LANGUAGES)
     codes = tuple(entry["code"] for entry in document["languages"])
     if len(set(codes)) != len(codes) or DEFAULT_LANG not in codes:
-        raise KBError(f"languages.yml: item 'languages', field 'code': codes must be unique and include {DEFAULT_LANG!r}")
+        raise KBError(
+            f"languages.yml: item 'languages', field 'code': codes must be unique and include {DEFAULT_LANG!r}"
+        )
     for entry in document["languages"]:
         _require_langs(entry["names"], codes, "languages.yml", entry["code"], "names")
     names = {entry["code"]: entry["names"] for entry in document["languages"]}
@@ -127,7 +133,9 @@ def _load_items(data_dir: Path) -> dict[str, list[Item]]:
     items: dict[str, list[Item]] = {kind: [] for kind in KINDS}
     for list_key, kind in LIST_KEYS.items():
         for entry in document[list_key]:
-            items[kind].append(Item(kind, str(entry["id"]), list(entry["cites"]), list(entry.get("tags", []))))
+            items[kind].append(
+                Item(kind, str(entry["id"]), list(entry["cites"]), list(entry.get("tags", [])))
+            )
         ids = [item.id for item in items[kind]]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
@@ -142,10 +150,14 @@ def _check_item_refs(items: dict[str, list[Item]], section_ids: set[str], tags: 
         for item in group:
             for cite in item.cites:
                 if cite not in section_ids:
-                    raise KBError(f"items.yml: item {item.ref!r}, field 'cites': section {cite!r} does not exist")
+                    raise KBError(
+                        f"items.yml: item {item.ref!r}, field 'cites': section {cite!r} does not exist"
+                    )
             for tag in item.tags:
                 if tag not in tags[tag_group[kind]]:
-                    raise KBError(f"items.yml: item {item.ref!r}, field 'tags': {tag!r} is not in tags.yml {tag_group[kind]}")
+                    raise KBError(
+                        f"items.yml: item {item.ref!r}, field 'tags': {tag!r} is not in tags.yml {tag_group[kind]}"
+                    )
 
 
 def _load_tags(data_dir: Path, codes: tuple[str, ...]) -> dict:
@@ -170,7 +182,11 @@ def _load_texts(data_dir: Path, codes: tuple[str, ...], refs: set[str]) -> tuple
         for ref in entries:
             if ref not in refs:
                 raise KBError(f"{rel}: item {ref!r}, field '(entry)': no such item in items.yml")
-        texts[code], titles[code], funders[code] = entries, document["paper"]["title"], document["paper"]["funders"]
+        texts[code], titles[code], funders[code] = (
+            entries,
+            document["paper"]["title"],
+            document["paper"]["funders"],
+        )
     return texts, titles, funders
 
 
@@ -181,7 +197,9 @@ def _load_paper(data_dir: Path, titles: dict, funders: dict, codes: tuple[str, .
     numbers = {grant.number for grant in grants}
     for code in codes:
         if set(funders[code]) != numbers:
-            raise KBError(f"text/{code}.yml: item 'paper', field 'funders': must name exactly grants {', '.join(sorted(numbers))}")
+            raise KBError(
+                f"text/{code}.yml: item 'paper', field 'funders': must name exactly grants {', '.join(sorted(numbers))}"
+            )
     authors = tuple(Author(a["name"], a["affiliation"]) for a in document["authors"])
     return Paper(authors, grants, tuple(document["references"]), tuple(document["keywords"]), titles, funders)
 
@@ -229,7 +247,9 @@ def _check_ui_language(strings: dict, reference: dict, code: str) -> None:
         except ValueError as exc:
             raise KBError(f"{rel}: item {key!r}, field 'value': malformed placeholder: {exc}") from exc
         if not same:
-            raise KBError(f"{rel}: item {key!r}, field 'value': placeholders differ from ui/{DEFAULT_LANG}.yml")
+            raise KBError(
+                f"{rel}: item {key!r}, field 'value': placeholders differ from ui/{DEFAULT_LANG}.yml"
+            )
     for key in strings:
         if key not in reference:
             raise KBError(f"{rel}: item {key!r}, field 'value': key not in ui/{DEFAULT_LANG}.yml")

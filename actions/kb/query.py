@@ -20,16 +20,16 @@ from .model import KINDS, KBError, Match
 
 log = logging.getLogger(__name__)
 
-MIN_CONFIDENT = 0.5      # resolve/rank scores at or above this are confident
-MIN_RANK_SCORE = 0.05    # rank drops weaker matches
-MIN_OUT_OF_SCOPE = 0.2   # the out-of-scope entry needs a clear keyword overlap to be ranked
-SECTION_SCORE = 1.0      # "measure 9", "§9", "第九条措施"
+MIN_CONFIDENT = 0.5  # resolve/rank scores at or above this are confident
+MIN_RANK_SCORE = 0.05  # rank drops weaker matches
+MIN_OUT_OF_SCOPE = 0.2  # the out-of-scope entry needs a clear keyword overlap to be ranked
+SECTION_SCORE = 1.0  # "measure 9", "§9", "第九条措施"
 BARE_NUMBER_SCORE = 0.7  # "9" or "the ninth" alone: probably a measure, but not said
-EXACT_SCORE = 0.75       # a keyword or title found as written (after stemming) ...
-FUZZY_SCORE = 0.65       # ... or within one typo; plus up to COVERAGE_BONUS when it is most of the text
+EXACT_SCORE = 0.75  # a keyword or title found as written (after stemming) ...
+FUZZY_SCORE = 0.65  # ... or within one typo; plus up to COVERAGE_BONUS when it is most of the text
 COVERAGE_BONUS = 0.25
-CUE_WINDOW_TOKENS = 2    # a language-request cue this many tokens before a language name
-CUE_WINDOW_CHARS = 4     # ... or this many CJK characters around it
+CUE_WINDOW_TOKENS = 2  # a language-request cue this many tokens before a language name
+CUE_WINDOW_CHARS = 4  # ... or this many CJK characters around it
 DIGIT_RE = re.compile(r"(?<![\d.,])(\d{1,2})(?![\d%]|[.,]\d)")
 SECTION_SIGN_RE = re.compile(r"§\s*(\d{1,2}(?:\.\d)?)")
 DECIMAL_RE = re.compile(r"(?<![\d.])(\d{1,2}\.\d)(?![\d%])")
@@ -138,8 +138,13 @@ def parse_language(text: Any) -> str | None:
 def parse_tags(text: Any, kind: str) -> list[str]:
     """Interest tags ("interest"/"route") or sector tags ("sector"/"opening") named in the text, in tags.yml order."""
     idx = index()
-    group = "interest" if kind in ("interest", "interests", "route") else "sector" if kind in (
-        "sector", "sectors", "opening") else None
+    group = (
+        "interest"
+        if kind in ("interest", "interests", "route")
+        else "sector"
+        if kind in ("sector", "sectors", "opening")
+        else None
+    )
     if group is None:
         raise KBError(f"unknown tag kind {kind!r}; expected 'interest' or 'sector'")
     found = {hit.payload for hit in idx.tags[group].find(Probe(text))}
@@ -243,7 +248,7 @@ def _clause_ends_after(probe: Probe, mention: Hit, cues: list[Hit]) -> bool:
     """Whether the language name ends the text or a clause, or a cue ("please") closely follows it."""
     if mention.end >= len(probe.tokens):
         return True
-    between = probe.normalized[probe.spans[mention.end - 1][1]:probe.spans[mention.end][0]]
+    between = probe.normalized[probe.spans[mention.end - 1][1] : probe.spans[mention.end][0]]
     if re.search(r"[,.;:!?，。；：！？]", between):
         return True
     return any(not c.cjk and c.start == mention.end for c in cues)

@@ -143,7 +143,7 @@ def _ko_tokens(text: str) -> list[str]:
     """Korean character bigrams inside words: robust to particles without a morphological model."""
     tokens = []
     for chunk in re.findall(r"[\uac00-\ud7af]+", text):
-        tokens.extend(chunk[i:i + 2] for i in range(max(1, len(chunk) - 1)))
+        tokens.extend(chunk[i : i + 2] for i in range(max(1, len(chunk) - 1)))
     return tokens
 
 

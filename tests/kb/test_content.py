@@ -11,8 +11,15 @@ from actions.kb import KBError, KnowledgeBase
 
 LANGS = ("en", "zh", "ru", "ja", "ko", "de", "fr", "es")
 SECTIONS = [str(n) for n in range(1, 6)] + ["6", "6.1", "6.2"] + [str(n) for n in range(7, 14)]
-ROUTES = ["ancient_shu", "southern_silk_road", "three_kingdoms", "ba_shu", "new_cultural_routes",
-          "red_tourism", "tibet_qiang_yi"]
+ROUTES = [
+    "ancient_shu",
+    "southern_silk_road",
+    "three_kingdoms",
+    "ba_shu",
+    "new_cultural_routes",
+    "red_tourism",
+    "tibet_qiang_yi",
+]
 PAPER = Path(__file__).resolve().parents[2].parent / "shared/paper/000_02838f157797255e.txt"
 
 
@@ -44,8 +51,14 @@ def test_translations_are_not_copies_of_english(kb: KnowledgeBase) -> None:
 
 
 def test_chinese_uses_the_standard_terms(kb: KnowledgeBase) -> None:
-    expected = {"tibet_qiang_yi": "藏羌彝文化产业走廊", "southern_silk_road": "南方丝绸之路",
-                "red_tourism": "红色旅游", "three_kingdoms": "三国文化", "ba_shu": "巴蜀文化", "ancient_shu": "古蜀文化"}
+    expected = {
+        "tibet_qiang_yi": "藏羌彝文化产业走廊",
+        "southern_silk_road": "南方丝绸之路",
+        "red_tourism": "红色旅游",
+        "three_kingdoms": "三国文化",
+        "ba_shu": "巴蜀文化",
+        "ancient_shu": "古蜀文化",
+    }
     for route_id, term in expected.items():
         assert term in kb.text(kb.get("route", route_id), "title", "zh")
 
@@ -93,7 +106,9 @@ def test_paper_metadata_matches_the_paper(kb: KnowledgeBase) -> None:
     assert all(g.number in source and g.funder in source for g in kb.paper.grants)
     assert len(kb.paper.references) == 7
     assert kb.paper.title("en").upper() in source.upper()
-    assert all(kb.paper.title(lang) and all(kb.paper.funder(g, lang) for g in kb.paper.grants) for lang in LANGS)
+    assert all(
+        kb.paper.title(lang) and all(kb.paper.funder(g, lang) for g in kb.paper.grants) for lang in LANGS
+    )
 
 
 def test_figures_are_those_of_the_paper(kb: KnowledgeBase) -> None:

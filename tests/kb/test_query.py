@@ -51,12 +51,15 @@ def test_resolve_names(text: str, expected: str) -> None:
     assert top(query.resolve(text)) == expected
 
 
-@pytest.mark.parametrize(("text", "kinds", "expected"), [
-    ("silk road", ["section"], None),
-    ("publicity", "route", None),
-    ("measure 9", ["section", "route"], "section:9"),
-    ("Шёлковый путь", ["route"], "route:southern_silk_road"),
-])
+@pytest.mark.parametrize(
+    ("text", "kinds", "expected"),
+    [
+        ("silk road", ["section"], None),
+        ("publicity", "route", None),
+        ("measure 9", ["section", "route"], "section:9"),
+        ("Шёлковый путь", ["route"], "route:southern_silk_road"),
+    ],
+)
 def test_resolve_respects_kinds(text: str, kinds, expected: str | None) -> None:
     assert top(query.resolve(text, kinds=kinds)) == expected
 
@@ -112,14 +115,28 @@ def test_rank_scores_are_sorted_and_bounded() -> None:
 
 
 ORDINALS = [
-    ("the second one", 2), ("number 3", 3), ("tell me more about the first", 1), ("the 12th", 12),
-    ("第二个", 2), ("第十二个", 12), ("第3个", 3),
-    ("второй", 2), ("вторую, пожалуйста", 2), ("девятая мера", 9),
-    ("二つ目", 2), ("3番目", 3), ("十一番目", 11),
-    ("두 번째", 2), ("두번째 거", 2), ("열두 번째", 12),
-    ("der zweite", 2), ("die dritte Maßnahme", 3),
-    ("le deuxième", 2), ("la première", 1),
-    ("el segundo", 2), ("la novena medida", 9),
+    ("the second one", 2),
+    ("number 3", 3),
+    ("tell me more about the first", 1),
+    ("the 12th", 12),
+    ("第二个", 2),
+    ("第十二个", 12),
+    ("第3个", 3),
+    ("второй", 2),
+    ("вторую, пожалуйста", 2),
+    ("девятая мера", 9),
+    ("二つ目", 2),
+    ("3番目", 3),
+    ("十一番目", 11),
+    ("두 번째", 2),
+    ("두번째 거", 2),
+    ("열두 번째", 12),
+    ("der zweite", 2),
+    ("die dritte Maßnahme", 3),
+    ("le deuxième", 2),
+    ("la première", 1),
+    ("el segundo", 2),
+    ("la novena medida", 9),
 ]
 
 
@@ -134,16 +151,31 @@ def test_parse_ordinal_without_position(text: str) -> None:
 
 
 LANGUAGE_REQUESTS = [
-    ("answer in German", "de"), ("can you speak French?", "fr"), ("English please", "en"), ("Deutsch", "de"),
-    ("in English please", "en"), ("tell me about Chinese culture in English", "en"), ("in German, please", "de"),
-    ("answer in German from now on", "de"), ("en français s'il vous plaît", "fr"), ("по-английски пожалуйста", "en"),
-    ("用德语回答", "de"), ("用中文", "zh"), ("请说英语", "en"),
-    ("по-французски", "fr"), ("отвечай на английском", "en"),
-    ("日本語で答えて", "ja"), ("ドイツ語でお願いします", "de"),
-    ("한국어로 대답해 주세요", "ko"), ("영어로", "en"),
-    ("antworte bitte auf Englisch", "en"), ("auf Deutsch", "de"),
-    ("réponds en espagnol", "es"), ("en français", "fr"),
-    ("responde en inglés", "en"), ("en español por favor", "es"),
+    ("answer in German", "de"),
+    ("can you speak French?", "fr"),
+    ("English please", "en"),
+    ("Deutsch", "de"),
+    ("in English please", "en"),
+    ("tell me about Chinese culture in English", "en"),
+    ("in German, please", "de"),
+    ("answer in German from now on", "de"),
+    ("en français s'il vous plaît", "fr"),
+    ("по-английски пожалуйста", "en"),
+    ("用德语回答", "de"),
+    ("用中文", "zh"),
+    ("请说英语", "en"),
+    ("по-французски", "fr"),
+    ("отвечай на английском", "en"),
+    ("日本語で答えて", "ja"),
+    ("ドイツ語でお願いします", "de"),
+    ("한국어로 대답해 주세요", "ko"),
+    ("영어로", "en"),
+    ("antworte bitte auf Englisch", "en"),
+    ("auf Deutsch", "de"),
+    ("réponds en espagnol", "es"),
+    ("en français", "fr"),
+    ("responde en inglés", "en"),
+    ("en español por favor", "es"),
 ]
 
 
@@ -152,23 +184,35 @@ def test_parse_language(text: str, expected: str) -> None:
     assert query.parse_language(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "I'm from Germany", "tell me about Chinese investment", "Chinese culture",
-    "I am interested in Chinese culture", "Ich interessiere mich auf Deutsch Kultur nicht", "what is measure 9", "中国的文化产业", "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm from Germany",
+        "tell me about Chinese investment",
+        "Chinese culture",
+        "I am interested in Chinese culture",
+        "Ich interessiere mich auf Deutsch Kultur nicht",
+        "what is measure 9",
+        "中国的文化产业",
+        "",
+    ],
+)
 def test_parse_language_ignores_mere_mentions(text: str) -> None:
     assert query.parse_language(text) is None
 
 
-@pytest.mark.parametrize(("text", "kind", "expected"), [
-    ("I like history and nature", "interest", ["history", "ecology"]),
-    ("revolutionary heritage", "interest", ["revolutionary_heritage"]),
-    ("我喜欢历史和民族文化", "interest", ["history", "ethnic_cultures"]),
-    ("film and TV, and some technology", "sector", ["technology", "media"]),
-    ("影视和旅游", "sector", ["tourism", "media"]),
-    ("I like histroy", "interest", ["history"]),
-    ("nothing in particular", "sector", []),
-])
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("I like history and nature", "interest", ["history", "ecology"]),
+        ("revolutionary heritage", "interest", ["revolutionary_heritage"]),
+        ("我喜欢历史和民族文化", "interest", ["history", "ethnic_cultures"]),
+        ("film and TV, and some technology", "sector", ["technology", "media"]),
+        ("影视和旅游", "sector", ["tourism", "media"]),
+        ("I like histroy", "interest", ["history"]),
+        ("nothing in particular", "sector", []),
+    ],
+)
 def test_parse_tags(text: str, kind: str, expected: list[str]) -> None:
     assert query.parse_tags(text, kind) == expected
 
