@@ -75,7 +75,11 @@ def warm_up() -> None:
 
 @_safe(list)
 def resolve(text: Any, lang: str | None = None, kinds: Any = None) -> list[Match]:
-    """Items the user names ("measure 9", "§6.1", "Silk Road", "三国", typos), best first."""
+    """Items the user names ("measure 9", "§6.1", "Silk Road", "三国", typos), best first.
+
+    Names are recognized in all eight languages whatever `lang` is (users mix them); `lang` is
+    accepted for symmetry with `rank`, where it decides which language's index is searched first.
+    """
     idx, probe = index(), Probe(text)
     wanted = _kinds(kinds)
     if not probe.compact or not wanted:
