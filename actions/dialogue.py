@@ -111,9 +111,8 @@ class ActionCancelForm(AdvisorAction):
     action_name = "action_cancel_form"
 
     def respond(self, turn: Turn, domain: dict) -> list:
-        if not turn.tracker.active_loop_name:
-            turn.say(turn.ui("form.nothing_to_cancel"), menu_buttons(turn))
-            return []
-        turn.say(turn.ui("form.cancelled"), menu_buttons(turn))
+        running = turn.tracker.active_loop_name
+        turn.say(turn.ui("form.cancelled" if running else "form.nothing_to_cancel"), menu_buttons(turn))
+        # the same events with or without a form, as the rules expect of this action
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + [
             SlotSet(slot, None) for slot in FORM_SLOTS]

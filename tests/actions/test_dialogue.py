@@ -91,4 +91,4 @@ def test_stop_cancels_a_running_form_and_forgets_its_answers(kb):
 def test_stop_without_a_form_says_there_is_nothing_to_cancel(kb):
     messages, events = run(dialogue.ActionCancelForm(), make_tracker("cancel", "stop"))
     assert texts(messages) == [kb.ui("form.nothing_to_cancel", "en")]
-    assert not [e for e in events if e["event"] == "active_loop"]
+    assert slot_events(events)["requested_slot"] is None
