@@ -19,7 +19,8 @@ make_env() {  # name python lockfile
   echo "[setup] creating $name environment in $dir with $python (this takes a few minutes the first time)"
   rm -rf "$dir"
   "$python" -m venv "$dir"
-  "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.2"
+  "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.2" 2>&1 \
+    | { grep -v "is ignored: it is neither" || true; }
   # --no-deps: the lock file is the complete, resolved set.
   "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$lock" 2>&1 \
     | { grep -v "is ignored: it is neither" || true; }
