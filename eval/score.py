@@ -202,7 +202,10 @@ def check_language(q: Question, messages: list[dict], v: Verdict) -> None:
 
 
 def check_citation(q: Question, text: str, v: Verdict) -> None:
-    """Answers cite every expected section; small talk and out-of-scope cite nothing and invent no number."""
+    """Answers cite every expected section; small talk and out-of-scope cite nothing and invent no number.
+
+    `text` is the message texts only: button titles are navigation ("The 12 measures"), not claims.
+    """
     v.cited = sorted(cited_sections(text), key=lambda s: [int(p) for p in s.split(".")])
     if q.expect == "answer":
         missing = [s for s in q.sections if s not in v.cited]
@@ -239,7 +242,7 @@ def score_question(q: Question, messages: list[dict]) -> Verdict:
     if not reply_texts(messages):
         v.reasons.append("no text in reply")
     check_language(q, messages, v)
-    check_citation(q, text, v)
+    check_citation(q, "\n".join(reply_texts(messages)), v)
     check_facts(q, text, v)
     return v
 

@@ -157,6 +157,14 @@ class CheckTest(unittest.TestCase):
     def test_japanese_with_kanji_names_is_japanese(self):
         self.assertEqual(score.detect_reply_language("無錫市は三国志の文化で観光客を集めています。"), "ja")
 
+    def test_numbers_on_buttons_are_not_invented_figures(self):
+        q = BY_TEXT["do i need a visa for chengdu"]
+        reply = [{"text": FILLER["en"], "buttons": [{"title": "The 12 measures", "payload": "/list_measures"}]},
+                 {"custom": {"language": "en"}}]
+        self.assertTrue(score.score_question(q, reply).all_ok)
+        reply[0]["text"] += " Visas cost 140 dollars."
+        self.assertFalse(score.score_question(q, reply).citation_ok)
+
     def test_facts_alternatives_and_width(self):
         self.assertTrue(score.fact_present("Seidenstraße|Seidenstrasse", "die südliche SEIDENSTRASSE"))
         self.assertTrue(score.fact_present("30", "超过３０%"))
