@@ -150,7 +150,7 @@ class ValidateInvestorForm(LocalizedValidation):
 
     def validate_country(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                          domain: dict) -> dict[str, Any]:
-        country = profile.clean_free_text(self.answer(tracker)[0])
+        country = profile.parse_country(self.answer(tracker)[0])
         return {"country": country} if country else self.reject(dispatcher, tracker, "country")
 
 

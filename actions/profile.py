@@ -11,10 +11,12 @@ import yaml
 from actions.kb import query
 
 INVOLVEMENT_FILE = Path(__file__).parent / "data" / "involvement.yml"
+FRAMING_FILE = Path(__file__).parent / "data" / "answer_framing.yml"
 MAX_FREE_TEXT = 80
 # Pragmatic address check: one @, no spaces, a dotted domain with a 2+ letter top level.
 _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}")
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
@@ -73,12 +75,46 @@ def clean_free_text(text: str) -> str | None:
     return value
 
 
+def parse_country(text: str) -> str | None:
+    """The country from "I'm from Germany" / "我来自德国": the answer without its framing."""
+    return clean_free_text(unframe(text, "country"))
+
+
 def parse_name(text: str) -> str | None:
-    """A person's name: free text without digits or an e-mail address."""
-    value = clean_free_text(text)
+    """A person's name ("my name is Anna" -> Anna): no digits, no e-mail address."""
+    value = clean_free_text(unframe(text, "name"))
     if value is None or "@" in value or any(ch.isdigit() for ch in value):
         return None
     return value
+
+
+def _ends_a_word(value: str, prefix: str) -> bool:
+    """The prefix is a whole phrase ("soy" must not cut "Soyeon"); CJK needs no space after it."""
+    rest = value[len(prefix):]
+    return not rest or not rest[0].isalnum() or bool(_CJK.match(prefix[-1]))
+
+
+@lru_cache(maxsize=1)
+def _framing() -> dict[str, dict[str, list[str]]]:
+    """Lead-in and trailing words per kind of answer, longest first."""
+    data = yaml.safe_load(FRAMING_FILE.read_text(encoding="utf-8"))
+    return {side: {kind: sorted(words, key=len, reverse=True) for kind, words in kinds.items()}
+            for side, kinds in data.items()}
+
+
+def unframe(text: str, kind: str) -> str:
+    """Strips one lead-in ("I'm from") and one trailing phrase ("から来ました") and end punctuation."""
+    value = " ".join((text or "").split()).strip(" .!。！")
+    lowered = value.lower()
+    for prefix in _framing()["prefixes"].get(kind, []):
+        if lowered.startswith(prefix) and _ends_a_word(value, prefix):
+            value = value[len(prefix):].strip(" ,:")
+            break
+    for suffix in _framing()["suffixes"].get(kind, []):
+        if value.endswith(suffix) and len(value) > len(suffix):
+            value = value[: -len(suffix)].strip()
+            break
+    return value or " ".join((text or "").split())
 
 
 def parse_email(text: str) -> str | None:

@@ -97,9 +97,16 @@ def test_involvement_from_text_ordinal_or_button(kb, domain, text, expected):
     assert slot_events(events)["involvement"] == expected
 
 
+@pytest.mark.parametrize("text, country", [
+    ("  Germany ", "Germany"), ("I'm from Germany", "Germany"), ("je viens de France", "France"),
+    ("我来自德国", "德国"), ("ドイツから来ました", "ドイツ"), ("Я из России", "России"),
+])
+def test_country_is_stored_without_its_framing(kb, domain, text, country):
+    _, events = run(flows.ValidateInvestorForm(), form_answer("investor_form", "country", text), domain)
+    assert slot_events(events)["country"] == country
+
+
 def test_country_must_be_a_short_name(kb, domain):
-    _, events = run(flows.ValidateInvestorForm(), form_answer("investor_form", "country", "  Germany "), domain)
-    assert slot_events(events)["country"] == "Germany"
     messages, events = run(flows.ValidateInvestorForm(),
                            form_answer("investor_form", "country", "12345", slots={"language": "es"}), domain)
     assert texts(messages) == [kb.ui("form.invalid_country", "es")]
@@ -140,9 +147,14 @@ def test_yes_to_consent_asks_for_the_name_next(kb, domain):
 
 
 def test_name_and_email_are_validated(kb, domain):
-    _, events = run(flows.ValidateContactForm(), form_answer("contact_form", "contact_name", "Anna Schmidt",
-                                                             slots={"consent": True}), domain)
-    assert slot_events(events)["contact_name"] == "Anna Schmidt"
+    for text, name in [("my name is Anna Schmidt", "Anna Schmidt"), ("Soyeon", "Soyeon"), ("Яна", "Яна"),
+                       ("我叫王伟", "王伟"), ("山田と申します", "山田")]:
+        _, events = run(flows.ValidateContactForm(), form_answer("contact_form", "contact_name", text,
+                                                                 slots={"consent": True}), domain)
+        assert slot_events(events)["contact_name"] == name
+    messages, events = run(flows.ValidateContactForm(), form_answer("contact_form", "contact_name", "R2D2",
+                                                                    slots={"consent": True}), domain)
+    assert texts(messages) == [kb.ui("form.invalid_contact_name", "en")]
     messages, events = run(flows.ValidateContactForm(),
                            form_answer("contact_form", "contact_email", "anna at example",
                                        slots={"consent": True, "language": "ja"}), domain)
