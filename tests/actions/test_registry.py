@@ -1,0 +1,53 @@
+"""The action server, the domain and the UI strings agree with each other."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import ActionExecutor
+
+from actions import dialogue, flows, profile
+from tests.actions.conftest import make_tracker, run, texts
+
+RASA_DEFAULT_OVERRIDES = {"action_default_ask_affirmation", "action_default_ask_rephrase",
+                          "action_default_fallback"}
+
+
+def test_every_domain_action_is_served_and_nothing_else(domain):
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    assert set(executor.actions) == set(domain["actions"])
+    assert RASA_DEFAULT_OVERRIDES <= set(executor.actions)
+
+
+def test_every_form_slot_has_a_localized_question(domain):
+    for form in domain["forms"].values():
+        for slot in form["required_slots"]:
+            assert f"action_ask_{slot}" in domain["actions"]
+
+
+def test_every_suggestable_intent_has_a_did_you_mean_title(kb, domain):
+    missing = [name for name in domain["intents"]
+               if name not in dialogue.NOT_OFFERED and not kb.has_ui(f"intent.{name}")]
+    assert missing == []
+
+
+def test_every_involvement_has_a_label(kb):
+    assert all(kb.has_ui(f"involvement.{ident}") for ident in profile.involvement_ids())
+
+
+def test_language_slot_values_are_the_kb_languages(kb, domain):
+    assert tuple(domain["slots"]["language"]["values"]) == kb.languages
+
+
+@pytest.mark.parametrize("action, buttons", [
+    (flows.ActionAskSector, lambda kb: [f'/inform{{"item": "sector:{t}"}}' for t in kb.tags("sector")]),
+    (flows.ActionAskInvolvement,
+     lambda kb: [f'/inform{{"item": "involvement:{i}"}}' for i in profile.involvement_ids()]),
+    (flows.ActionAskCountry, lambda kb: []),
+    (flows.ActionAskContactName, lambda kb: []),
+])
+def test_form_questions_are_localized_with_their_choices(kb, action, buttons):
+    messages, events = run(action(), make_tracker("", "inform", slots={"language": "ru"}))
+    assert texts(messages) == [kb.ui(f"form.ask_{action.slot}", "ru")]
+    assert [b["payload"] for b in messages[0].get("buttons") or []] == buttons(kb)
+    assert messages[-1]["custom"] == {"language": "ru"}
