@@ -58,10 +58,21 @@ def newest_model(models_dir: Path) -> Path | None:
     return models[-1] if models else None
 
 
+def quiet_rasa_logs() -> None:
+    """Keeps the table readable: Rasa would otherwise log every parse at debug level."""
+    import logging
+
+    from rasa.utils.log_utils import configure_structlog
+    configure_structlog(logging.WARNING)
+    logging.getLogger("rasa").setLevel(logging.WARNING)
+
+
 def load_agent(model_path: Path):
     """Loads the model in-process (custom components resolve from the repo root)."""
     os.chdir(REPO_ROOT)
     sys.path.insert(0, str(REPO_ROOT))
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    quiet_rasa_logs()
     from rasa.core.agent import Agent
     return Agent.load(str(model_path))
 
