@@ -77,24 +77,34 @@ def load_agent(model_path: Path):
     return Agent.load(str(model_path))
 
 
-async def predict_intents(agent, texts: list[str]) -> list[str]:
-    """Top intent of each text by the loaded model's NLU pipeline."""
-    intents = []
+def raw_intent(parsed: dict) -> str:
+    """The classifier's best intent before the FallbackClassifier relabels it nlu_fallback."""
+    ranking = [r.get("name") for r in parsed.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    return ranking[0] if ranking else (parsed.get("intent") or {}).get("name") or "none"
+
+
+async def predict_intents(agent, texts: list[str]) -> tuple[list[str], list[str]]:
+    """(final, raw) intent of each text by the loaded model's NLU pipeline."""
+    final, raw = [], []
     for text in texts:
         parsed = agent.parse_message(text)
         parsed = await parsed if inspect.isawaitable(parsed) else parsed
-        intents.append((parsed.get("intent") or {}).get("name") or "none")
-    return intents
+        final.append((parsed.get("intent") or {}).get("name") or "none")
+        raw.append(raw_intent(parsed))
+    return final, raw
 
 
-def nlu_scores(questions: list[Question], predicted: list[str], langs: tuple[str, ...]) -> dict:
-    """Weighted F1 and accuracy per language and overall."""
+def nlu_scores(questions: list[Question], predicted: list[str], langs: tuple[str, ...],
+               raw: list[str] | None = None) -> dict:
+    """Weighted F1 and accuracy per language and overall (raw F1: before the fallback threshold)."""
+    raw = raw or predicted
     scores = {}
     for lang in langs + ("all",):
-        pairs = [(q.intent, p) for q, p in zip(questions, predicted) if lang in ("all", q.lang)]
-        gold, pred = [g for g, _ in pairs], [p for _, p in pairs]
-        accuracy = sum(g == p for g, p in pairs) / len(pairs) if pairs else 0.0
-        scores[lang] = {"n": len(pairs), "f1": round(weighted_f1(gold, pred), 3), "accuracy": round(accuracy, 3)}
+        rows = [(q.intent, p, r) for q, p, r in zip(questions, predicted, raw) if lang in ("all", q.lang)]
+        gold = [g for g, _, _ in rows]
+        accuracy = sum(g == p for g, p, _ in rows) / len(rows) if rows else 0.0
+        scores[lang] = {"n": len(rows), "f1": round(weighted_f1(gold, [p for _, p, _ in rows]), 3),
+                        "accuracy": round(accuracy, 3), "raw_f1": round(weighted_f1(gold, [r for _, _, r in rows]), 3)}
     return scores
 
 
@@ -183,8 +193,9 @@ def format_report(report: dict) -> str:
     nlu = report.get("nlu")
     if nlu:
         lines += [f"NLU intent F1 on the held-out set (model {nlu['model']})",
-                  f"{'lang':<5}{'n':>4}{'weighted F1':>13}{'accuracy':>10}"]
-        lines += [f"{lang:<5}{s['n']:>4}{s['f1']:>13.3f}{s['accuracy']:>10.3f}" for lang, s in nlu["scores"].items()]
+                  f"{'lang':<5}{'n':>4}{'weighted F1':>13}{'accuracy':>10}{'raw F1':>9}"]
+        lines += [f"{lang:<5}{s['n']:>4}{s['f1']:>13.3f}{s['accuracy']:>10.3f}{s['raw_f1']:>9.3f}"
+                  for lang, s in nlu["scores"].items()]
         lines.append("")
     lines.append(f"{'metric':<28}value")
     for key, label, unit in (("train_s", "training time", "s"), ("load_s", "model load time", "s"),
@@ -209,10 +220,10 @@ def run_nlu(args: argparse.Namespace, questions: list[Question], langs: tuple[st
     started = time.monotonic()
     agent = load_agent(model)
     report["load_s"] = time.monotonic() - started
-    predicted = asyncio.run(predict_intents(agent, [q.text for q in questions]))
-    report["nlu"] = {"model": model.name, "scores": nlu_scores(questions, predicted, langs),
-                     "errors": [{"lang": q.lang, "text": q.text, "gold": q.intent, "predicted": p}
-                                for q, p in zip(questions, predicted) if q.intent != p]}
+    predicted, raw = asyncio.run(predict_intents(agent, [q.text for q in questions]))
+    report["nlu"] = {"model": model.name, "scores": nlu_scores(questions, predicted, langs, raw),
+                     "errors": [{"lang": q.lang, "text": q.text, "gold": q.intent, "predicted": p, "raw": r}
+                                for q, p, r in zip(questions, predicted, raw) if q.intent != p]}
 
 
 def run_server_metrics(args: argparse.Namespace, questions: list[Question], report: dict) -> None:

@@ -250,11 +250,16 @@ class BenchTest(unittest.TestCase):
                 return {"intent": {"name": "greet"}}
 
         questions = [q for q in QUESTIONS if q.lang in ("en", "de")]
-        predicted = asyncio.run(bench.predict_intents(FakeAgent(), [q.text for q in questions]))
-        scores = bench.nlu_scores(questions, predicted, ("en", "de"))
+        predicted, raw = asyncio.run(bench.predict_intents(FakeAgent(), [q.text for q in questions]))
+        scores = bench.nlu_scores(questions, predicted, ("en", "de"), raw)
         self.assertEqual(scores["all"]["n"], len(questions))
         self.assertAlmostEqual(scores["en"]["accuracy"], round(1 / 25, 3))
         self.assertLess(scores["de"]["f1"], 0.1)
+
+    def test_raw_intent_skips_the_fallback_label(self):
+        parsed = {"intent": {"name": "nlu_fallback"},
+                  "intent_ranking": [{"name": "nlu_fallback"}, {"name": "trends"}, {"name": "talent"}]}
+        self.assertEqual(bench.raw_intent(parsed), "trends")
 
     def test_latency_is_bounded(self):
         self.assertEqual(bench.MAX_LATENCY_MESSAGES, 500)
