@@ -118,9 +118,15 @@ def train_if_needed(env: dict[str, str], force: bool = False) -> None:
     command = [str(RASA_BIN / "rasa"), "train", "--domain", "domain", "--data", "data",
                "--config", "config.yml", "--out", str(MODEL_DIR),
                "--fixed-model-name", MODEL_NAME, "--force"]
-    result = subprocess.run(command, cwd=ROOT, env=env)
+    log_path = Path(env["ADVISOR_DATA_DIR"]) / "logs" / "train.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log(f"training log: {log_path}")
+    with open(log_path, "wb") as handle:
+        result = subprocess.run(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
     if result.returncode != 0:
-        raise SystemExit(f"training failed (exit {result.returncode}); see the output above")
+        tail = log_path.read_text(errors="replace").splitlines()[-40:]
+        print("\n".join(tail), file=sys.stderr)
+        raise SystemExit(f"training failed (exit {result.returncode}); full log: {log_path}")
     FINGERPRINT.write_text(wanted)
     log(f"trained in {time.monotonic() - started:.0f} s")
 
