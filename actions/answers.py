@@ -169,7 +169,9 @@ def out_of_scope(turn: Turn) -> list:
     """The honest "the paper does not say" reply, with an offer of human contact."""
     turn.say(
         turn.ui("out_of_scope"),
-        [rendering.button(turn.ui("button.human_handoff"), "human_handoff"),
-         rendering.button(turn.ui("button.list_measures"), "list_measures")],
+        [
+            rendering.button(turn.ui("button.human_handoff"), "human_handoff"),
+            rendering.button(turn.ui("button.list_measures"), "list_measures"),
+        ],
     )
     return []

@@ -10,12 +10,14 @@ from actions.resolution import best_match
 from actions.turn import AdvisorAction, Turn
 
 # Intents whose "did you mean" button can carry the item the user named.
-ITEM_KINDS_BY_INTENT = {"measure_info": ["section"], "route_info": ["route"],
-                        "investment_openings": ["opening"]}
+ITEM_KINDS_BY_INTENT = {
+    "measure_info": ["section"],
+    "route_info": ["route"],
+    "investment_openings": ["opening"],
+}
 NOT_OFFERED = {"nlu_fallback", "out_of_scope", "affirm", "deny", "inform", "select_item", "stop"}
 MAX_SUGGESTIONS = 3
-FORM_SLOTS = ("interests", "sector", "involvement", "country", "consent", "contact_name",
-              "contact_email")
+FORM_SLOTS = ("interests", "sector", "involvement", "country", "consent", "contact_name", "contact_email")
 
 
 class ActionChangeLanguage(AdvisorAction):
@@ -27,8 +29,10 @@ class ActionChangeLanguage(AdvisorAction):
         if turn.choice.source == "request":
             turn.say(turn.ui("language.changed", name=turn.kb.language_name(turn.lang, turn.lang)))
             return []
-        buttons = [rendering.button(turn.kb.language_name(code, code), "change_language", f"language:{code}")
-                   for code in turn.kb.languages]
+        buttons = [
+            rendering.button(turn.kb.language_name(code, code), "change_language", f"language:{code}")
+            for code in turn.kb.languages
+        ]
         turn.say(turn.ui("language.ask"), buttons)
         return []
 
@@ -70,8 +74,9 @@ def suggested_intents(turn: Turn) -> list[str]:
     """The most likely intents NLU saw, those that make sense as a suggestion."""
     ranking = turn.tracker.latest_message.get("intent_ranking") or []
     names = [entry.get("name") for entry in ranking]
-    offered = [name for name in names if name and name not in NOT_OFFERED
-               and turn.kb.has_ui(f"intent.{name}")]
+    offered = [
+        name for name in names if name and name not in NOT_OFFERED and turn.kb.has_ui(f"intent.{name}")
+    ]
     return offered[:MAX_SUGGESTIONS]
 
 
@@ -115,4 +120,5 @@ class ActionCancelForm(AdvisorAction):
         turn.say(turn.ui("form.cancelled" if running else "form.nothing_to_cancel"), menu_buttons(turn))
         # the same events with or without a form, as the rules expect of this action
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + [
-            SlotSet(slot, None) for slot in FORM_SLOTS]
+            SlotSet(slot, None) for slot in FORM_SLOTS
+        ]

@@ -19,6 +19,7 @@ CONTACT_SLOTS = ("consent", "contact_name", "contact_email")
 
 # --- questions (action_ask_<slot>) ---------------------------------------------------------------
 
+
 class AskAction(AdvisorAction):
     """Asks for one form slot in the reply language, with choices as buttons where there are any."""
 
@@ -44,8 +45,10 @@ class ActionAskInterests(AskAction):
     slot = "interests"
 
     def buttons(self, turn: Turn) -> list[dict[str, str]]:
-        return [rendering.button(turn.kb.tag_label(tag, turn.lang), "inform", f"interest:{tag}")
-                for tag in turn.kb.tags("interest")]
+        return [
+            rendering.button(turn.kb.tag_label(tag, turn.lang), "inform", f"interest:{tag}")
+            for tag in turn.kb.tags("interest")
+        ]
 
 
 class ActionAskSector(AskAction):
@@ -54,8 +57,10 @@ class ActionAskSector(AskAction):
     slot = "sector"
 
     def buttons(self, turn: Turn) -> list[dict[str, str]]:
-        return [rendering.button(turn.kb.tag_label(tag, turn.lang), "inform", f"sector:{tag}")
-                for tag in turn.kb.tags("sector")]
+        return [
+            rendering.button(turn.kb.tag_label(tag, turn.lang), "inform", f"sector:{tag}")
+            for tag in turn.kb.tags("sector")
+        ]
 
 
 class ActionAskInvolvement(AskAction):
@@ -64,8 +69,10 @@ class ActionAskInvolvement(AskAction):
     slot = "involvement"
 
     def buttons(self, turn: Turn) -> list[dict[str, str]]:
-        return [rendering.button(turn.ui(f"involvement.{ident}"), "inform", f"involvement:{ident}")
-                for ident in profile.involvement_ids()]
+        return [
+            rendering.button(turn.ui(f"involvement.{ident}"), "inform", f"involvement:{ident}")
+            for ident in profile.involvement_ids()
+        ]
 
 
 class ActionAskCountry(AskAction):
@@ -80,8 +87,10 @@ class ActionAskConsent(AskAction):
     slot = "consent"
 
     def buttons(self, turn: Turn) -> list[dict[str, str]]:
-        return [rendering.button(turn.ui("button.yes"), "affirm"),
-                rendering.button(turn.ui("button.no"), "deny")]
+        return [
+            rendering.button(turn.ui("button.yes"), "affirm"),
+            rendering.button(turn.ui("button.no"), "deny"),
+        ]
 
 
 class ActionAskContactName(AskAction):
@@ -93,6 +102,7 @@ class ActionAskContactEmail(AskAction):
 
 
 # --- validation ----------------------------------------------------------------------------------
+
 
 class LocalizedValidation(FormValidationAction):
     """Form validation that explains a rejected answer in the user's language."""
@@ -120,8 +130,9 @@ class ValidateRouteForm(LocalizedValidation):
     def name(self) -> str:
         return "validate_route_form"
 
-    def validate_interests(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                           domain: dict) -> dict[str, Any]:
+    def validate_interests(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
         from actions.kb import get_kb
 
         text, ref = self.answer(tracker)
@@ -135,21 +146,24 @@ class ValidateInvestorForm(LocalizedValidation):
     def name(self) -> str:
         return "validate_investor_form"
 
-    def validate_sector(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                        domain: dict) -> dict[str, Any]:
+    def validate_sector(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
         from actions.kb import get_kb
 
         text, ref = self.answer(tracker)
         tags = profile.parse_sectors(text, ref, get_kb().tags("sector"))
         return {"sector": tags} if tags else self.reject(dispatcher, tracker, "sector")
 
-    def validate_involvement(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: dict) -> dict[str, Any]:
+    def validate_involvement(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
         chosen = profile.parse_involvement(*self.answer(tracker))
         return {"involvement": chosen} if chosen else self.reject(dispatcher, tracker, "involvement")
 
-    def validate_country(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                         domain: dict) -> dict[str, Any]:
+    def validate_country(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
         country = profile.parse_country(self.answer(tracker)[0])
         return {"country": country} if country else self.reject(dispatcher, tracker, "country")
 
@@ -160,28 +174,33 @@ class ValidateContactForm(LocalizedValidation):
     def name(self) -> str:
         return "validate_contact_form"
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: dict) -> list[str]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> list[str]:
         if tracker.get_slot("consent") is False:
             return ["consent"]  # filled, so the form ends here
         return domain_slots
 
-    def validate_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                         domain: dict) -> dict[str, Any]:
+    def validate_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
         return {"consent": value is True}
 
-    def validate_contact_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              domain: dict) -> dict[str, Any]:
+    def validate_contact_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
         name = profile.parse_name(self.answer(tracker)[0])
         return {"contact_name": name} if name else self.reject(dispatcher, tracker, "contact_name")
 
-    def validate_contact_email(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: dict) -> dict[str, Any]:
+    def validate_contact_email(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
         email = profile.parse_email(self.answer(tracker)[0])
         return {"contact_email": email} if email else self.reject(dispatcher, tracker, "contact_email")
 
 
 # --- results -------------------------------------------------------------------------------------
+
 
 class ActionRecommendRoutes(AdvisorAction):
     """Routes that suit the interests, best fit first, each with its reason and citation."""
@@ -192,13 +211,20 @@ class ActionRecommendRoutes(AdvisorAction):
         interests = turn.tracker.get_slot("interests") or []
         ranked = rank_by_tags(turn.kb.items("route"), interests)
         if not ranked:
-            turn.say(turn.ui("recommend.none"),
-                     rendering.item_buttons(turn.kb, turn.kb.items("route"), turn.lang,
-                                            turn.settings.max_list_buttons))
+            turn.say(
+                turn.ui("recommend.none"),
+                rendering.item_buttons(
+                    turn.kb, turn.kb.items("route"), turn.lang, turn.settings.max_list_buttons
+                ),
+            )
             return [SlotSet("interests", None)]
-        blocks = [turn.ui("recommend.intro")] + [route_with_reason(turn, route, interests) for route in ranked]
-        turn.say("\n\n".join(blocks),
-                 rendering.item_buttons(turn.kb, ranked, turn.lang, turn.settings.max_list_buttons))
+        blocks = [turn.ui("recommend.intro")] + [
+            route_with_reason(turn, route, interests) for route in ranked
+        ]
+        turn.say(
+            "\n\n".join(blocks),
+            rendering.item_buttons(turn.kb, ranked, turn.lang, turn.settings.max_list_buttons),
+        )
         return [SlotSet("last_list", [route.ref for route in ranked]), SlotSet("interests", None)]
 
 
@@ -211,11 +237,13 @@ def rank_by_tags(items: list, wanted: list[str]) -> list:
 def route_with_reason(turn: Turn, route, interests: list[str]) -> str:
     """One recommended route: title, why it fits, what the paper says, citation last."""
     labels = ", ".join(turn.kb.tag_label(tag, turn.lang) for tag in route.tags if tag in interests)
-    return "\n".join([
-        turn.kb.text(route, "title", turn.lang),
-        turn.ui("recommend.reason", interests=labels),
-        f"{turn.kb.text(route, 'summary', turn.lang)} {turn.kb.citation(route)}",
-    ])
+    return "\n".join(
+        [
+            turn.kb.text(route, "title", turn.lang),
+            turn.ui("recommend.reason", interests=labels),
+            f"{turn.kb.text(route, 'summary', turn.lang)} {turn.kb.citation(route)}",
+        ]
+    )
 
 
 class ActionInvestorMatches(AdvisorAction):
@@ -235,8 +263,10 @@ class ActionInvestorMatches(AdvisorAction):
             involvement=turn.ui(f"involvement.{involvement}") if involvement else "-",
             country=turn.tracker.get_slot("country") or "-",
         )
-        turn.say(f"{intro}\n\n{rendering.items_summary(turn.kb, matches, turn.lang)}",
-                 rendering.item_buttons(turn.kb, matches, turn.lang, turn.settings.max_list_buttons))
+        turn.say(
+            f"{intro}\n\n{rendering.items_summary(turn.kb, matches, turn.lang)}",
+            rendering.item_buttons(turn.kb, matches, turn.lang, turn.settings.max_list_buttons),
+        )
         return [SlotSet("last_list", [item.ref for item in matches])]
 
 

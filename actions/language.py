@@ -48,8 +48,9 @@ class LanguageChoice:
     source: str  # request | stored | detected | channel | previous | default
 
 
-def resolve(inputs: LanguageInputs, languages: Iterable[str], min_confidence: float = 0.7,
-            parse_request=None) -> LanguageChoice:
+def resolve(
+    inputs: LanguageInputs, languages: Iterable[str], min_confidence: float = 0.7, parse_request=None
+) -> LanguageChoice:
     """Picks the reply language; `parse_request` maps text such as "answer in German" to a code."""
     known = tuple(languages)
     requested = requested_language(inputs, known, parse_request)

@@ -23,8 +23,17 @@ CREATE TABLE IF NOT EXISTS leads (
 );
 CREATE INDEX IF NOT EXISTS leads_sender ON leads (sender);
 """
-_COLUMNS = ("name", "email", "sector", "involvement", "country", "language", "channel", "sender",
-            "created_at")
+_COLUMNS = (
+    "name",
+    "email",
+    "sector",
+    "involvement",
+    "country",
+    "language",
+    "channel",
+    "sender",
+    "created_at",
+)
 
 
 @dataclass(frozen=True)
@@ -69,7 +78,7 @@ def leads_of(path: Path, sender: str) -> list[Lead]:
         rows = db.execute(
             f"SELECT {', '.join(_COLUMNS)} FROM leads WHERE sender = ? ORDER BY id", (sender,)
         ).fetchall()
-    return [Lead(**dict(zip(_COLUMNS, row))) for row in rows]
+    return [Lead(**dict(zip(_COLUMNS, row, strict=True))) for row in rows]
 
 
 def delete_leads(path: Path, sender: str) -> int:

@@ -7,8 +7,17 @@ from rasa_sdk.events import SlotSet
 from actions import leads, rendering
 from actions.turn import AdvisorAction, Turn
 
-FORGETTABLE_SLOTS = ("last_list", "last_item", "interests", "sector", "involvement", "country",
-                     "consent", "contact_name", "contact_email")
+FORGETTABLE_SLOTS = (
+    "last_list",
+    "last_item",
+    "interests",
+    "sector",
+    "involvement",
+    "country",
+    "consent",
+    "contact_name",
+    "contact_email",
+)
 
 
 class ActionForgetMe(AdvisorAction):
@@ -26,8 +35,13 @@ class ActionForgetMe(AdvisorAction):
         if turn.intent == "deny":
             turn.say(turn.ui("forget.kept"))
             return []
-        turn.say(turn.ui("forget.confirm"), [rendering.button(turn.ui("button.yes"), "affirm"),
-                                             rendering.button(turn.ui("button.no"), "deny")])
+        turn.say(
+            turn.ui("forget.confirm"),
+            [
+                rendering.button(turn.ui("button.yes"), "affirm"),
+                rendering.button(turn.ui("button.no"), "deny"),
+            ],
+        )
         return []
 
 

@@ -14,8 +14,10 @@ INVOLVEMENT_FILE = Path(__file__).parent / "data" / "involvement.yml"
 FRAMING_FILE = Path(__file__).parent / "data" / "answer_framing.yml"
 MAX_FREE_TEXT = 80
 # Pragmatic address check: one @, no spaces, a dotted domain with a 2+ letter top level.
-_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}")
+_EMAIL = re.compile(
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}"
+)
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
@@ -90,7 +92,7 @@ def parse_name(text: str) -> str | None:
 
 def _ends_a_word(value: str, prefix: str) -> bool:
     """The prefix is a whole phrase ("soy" must not cut "Soyeon"); CJK needs no space after it."""
-    rest = value[len(prefix):]
+    rest = value[len(prefix) :]
     return not rest or not rest[0].isalnum() or bool(_CJK.match(prefix[-1]))
 
 
@@ -98,8 +100,10 @@ def _ends_a_word(value: str, prefix: str) -> bool:
 def _framing() -> dict[str, dict[str, list[str]]]:
     """Lead-in and trailing words per kind of answer, longest first."""
     data = yaml.safe_load(FRAMING_FILE.read_text(encoding="utf-8"))
-    return {side: {kind: sorted(words, key=len, reverse=True) for kind, words in kinds.items()}
-            for side, kinds in data.items()}
+    return {
+        side: {kind: sorted(words, key=len, reverse=True) for kind, words in kinds.items()}
+        for side, kinds in data.items()
+    }
 
 
 def unframe(text: str, kind: str) -> str:
@@ -108,7 +112,7 @@ def unframe(text: str, kind: str) -> str:
     lowered = value.lower()
     for prefix in _framing()["prefixes"].get(kind, []):
         if lowered.startswith(prefix) and _ends_a_word(value, prefix):
-            value = value[len(prefix):].strip(" ,:")
+            value = value[len(prefix) :].strip(" ,:")
             break
     for suffix in _framing()["suffixes"].get(kind, []):
         if value.endswith(suffix) and len(value) > len(suffix):

@@ -32,7 +32,7 @@ def shorten(title: str, limit: int = MAX_BUTTON_TITLE) -> str:
     if len(title) <= limit:
         return title
     cut = title[: limit - 1]
-    if " " in cut[limit // 2:]:
+    if " " in cut[limit // 2 :]:
         cut = cut[: cut.rfind(" ")]
     return cut.rstrip(" ,;:") + "…"
 
@@ -57,8 +57,10 @@ def items_summary(kb, items: Iterable[Any], lang: str) -> str:
 def numbered_list(kb, items: Iterable[Any], lang: str, intro: str) -> str:
     """An intro line and the items numbered, each with its citation (for "the second one")."""
     lines = [intro]
-    lines += [f"{n}. {kb.text(item, 'title', lang)} {kb.citation(item)}".rstrip()
-              for n, item in enumerate(items, start=1)]
+    lines += [
+        f"{n}. {kb.text(item, 'title', lang)} {kb.citation(item)}".rstrip()
+        for n, item in enumerate(items, start=1)
+    ]
     return "\n".join(lines)
 
 

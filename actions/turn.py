@@ -99,8 +99,11 @@ def latest_metadata(tracker: Tracker) -> dict[str, Any]:
 def language_inputs(tracker: Tracker) -> language.LanguageInputs:
     """Collects what the language rules look at; free-form answers do not count as language."""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
-    free_form = (tracker.active_loop_name and tracker.get_slot("requested_slot") in FREE_FORM_SLOTS
-                 and intent not in NOT_ANSWERS)
+    free_form = (
+        tracker.active_loop_name
+        and tracker.get_slot("requested_slot") in FREE_FORM_SLOTS
+        and intent not in NOT_ANSWERS
+    )
     return language.LanguageInputs(
         text="" if free_form else latest_text(tracker),
         intent=intent,

@@ -61,8 +61,13 @@ def make_tracker(
         "entities": [{"entity": name, "value": value} for name, value in (entities or {}).items()],
         "metadata": metadata or {},
     }
-    user_event = {"event": "user", "text": text, "parse_data": latest, "metadata": metadata or {},
-                  "input_channel": "rest"}
+    user_event = {
+        "event": "user",
+        "text": text,
+        "parse_data": latest,
+        "metadata": metadata or {},
+        "input_channel": "rest",
+    }
     events = [{"event": "action", "name": "action_listen"}, user_event] + (extra_events or [])
     return Tracker(
         sender_id=sender,

@@ -19,8 +19,12 @@ def closing(messages):
 
 
 def test_measure_by_button_in_german_renders_the_kb_and_cites_it(kb):
-    tracker = make_tracker('/measure_info{"item":"section:9"}', "measure_info",
-                           entities={"item": "section:9"}, slots={"language": "de"})
+    tracker = make_tracker(
+        '/measure_info{"item":"section:9"}',
+        "measure_info",
+        entities={"item": "section:9"},
+        slots={"language": "de"},
+    )
     messages, events = run(answers.ActionMeasureInfo(), tracker)
     section = kb.get("section", "9")
     assert texts(messages) == [rendering.item_answer(kb, section, "de")]
@@ -30,20 +34,24 @@ def test_measure_by_button_in_german_renders_the_kb_and_cites_it(kb):
     assert slot_events(events) == {"last_item": "section:9", "language": "de", "language_explicit": False}
 
 
-@pytest.mark.parametrize("text, section", [
-    ("what about measure 11?", "11"),
-    ("the ninth measure", "9"),
-    ("Erzähl mir von Maßnahme 4", "4"),
-    ("第十项措施是什么", "10"),
-])
+@pytest.mark.parametrize(
+    "text, section",
+    [
+        ("what about measure 11?", "11"),
+        ("the ninth measure", "9"),
+        ("Erzähl mir von Maßnahme 4", "4"),
+        ("第十项措施是什么", "10"),
+    ],
+)
 def test_measure_by_number_or_ordinal_in_any_language(kb, text, section):
     messages, _ = run(answers.ActionMeasureInfo(), make_tracker(text, "measure_info"))
     assert texts(messages)[0].endswith(f"(§{section})")
 
 
 def test_measure_six_offers_its_subsections(kb):
-    messages, events = run(answers.ActionMeasureInfo(),
-                           make_tracker("tell me about measure 6", "measure_info"))
+    messages, events = run(
+        answers.ActionMeasureInfo(), make_tracker("tell me about measure 6", "measure_info")
+    )
     payloads = [b["payload"] for b in messages[0]["buttons"]]
     assert payloads == ['/measure_info{"item": "section:6.1"}', '/measure_info{"item": "section:6.2"}']
     assert slot_events(events)["last_list"] == ["section:6.1", "section:6.2"]
@@ -70,17 +78,19 @@ def test_list_of_measures_is_numbered_cited_and_clickable(kb):
 
 def test_the_second_one_picks_from_the_last_list(kb):
     shown = [r.ref for r in kb.items("route")]
-    messages, events = run(answers.ActionSelectItem(),
-                           make_tracker("the second one", "select_item", slots={"last_list": shown}))
+    messages, events = run(
+        answers.ActionSelectItem(), make_tracker("the second one", "select_item", slots={"last_list": shown})
+    )
     assert texts(messages) == [rendering.item_answer(kb, kb.items("route")[1], "en")]
     assert slot_events(events)["last_item"] == shown[1]
 
 
 def test_the_three_kingdoms_one_picks_by_name_within_the_last_list(kb):
     shown = [r.ref for r in kb.items("route")]
-    messages, events = run(answers.ActionSelectItem(),
-                           make_tracker("tell me more about the Three Kingdoms one", "select_item",
-                                        slots={"last_list": shown}))
+    messages, events = run(
+        answers.ActionSelectItem(),
+        make_tracker("tell me more about the Three Kingdoms one", "select_item", slots={"last_list": shown}),
+    )
     assert slot_events(events)["last_item"] == "route:three_kingdoms"
     assert texts(messages)[0].endswith(kb.citation(kb.get("route", "three_kingdoms")))
 
@@ -93,17 +103,21 @@ def test_picking_without_a_list_says_so_with_the_menu(kb):
 
 def test_ordinal_beyond_the_list_asks_again_with_the_list(kb):
     shown = ["section:6.1", "section:6.2"]
-    messages, _ = run(answers.ActionSelectItem(),
-                      make_tracker("the fifth one", "select_item", slots={"last_list": shown}))
+    messages, _ = run(
+        answers.ActionSelectItem(), make_tracker("the fifth one", "select_item", slots={"last_list": shown})
+    )
     assert texts(messages)[0].startswith(kb.ui("select.unknown", "en"))
     assert len(messages[0]["buttons"]) == 2
 
 
-@pytest.mark.parametrize("text, route", [
-    ("and the Red routes?", "red_tourism"),
-    ("Расскажи про Южный шёлковый путь", "southern_silk_road"),
-    ("三国文化线路", "three_kingdoms"),
-])
+@pytest.mark.parametrize(
+    "text, route",
+    [
+        ("and the Red routes?", "red_tourism"),
+        ("Расскажи про Южный шёлковый путь", "southern_silk_road"),
+        ("三国文化线路", "three_kingdoms"),
+    ],
+)
 def test_route_by_name(kb, text, route):
     _, events = run(answers.ActionRouteInfo(), make_tracker(text, "route_info"))
     assert slot_events(events)["last_item"] == f"route:{route}"
@@ -116,25 +130,43 @@ def test_route_button_with_an_unknown_id_still_finds_the_route(kb):
 
 
 def test_list_routes_has_a_button_per_route(kb):
-    messages, _ = run(answers.ActionListRoutes(), make_tracker("which cultural routes are there", "list_routes"))
+    messages, _ = run(
+        answers.ActionListRoutes(), make_tracker("which cultural routes are there", "list_routes")
+    )
     assert [b["payload"] for b in messages[0]["buttons"]] == [
-        rendering.item_payload(route) for route in kb.items("route")]
+        rendering.item_payload(route) for route in kb.items("route")
+    ]
 
 
 def test_openings_list_and_one_opening(kb):
-    messages, _ = run(answers.ActionInvestmentOpenings(),
-                      make_tracker("what can I invest in", "investment_openings"))
+    messages, _ = run(
+        answers.ActionInvestmentOpenings(), make_tracker("what can I invest in", "investment_openings")
+    )
     assert len(messages[0]["buttons"]) == len(kb.items("opening"))
     opening = kb.items("opening")[0]
-    messages, _ = run(answers.ActionInvestmentOpenings(),
-                      make_tracker(rendering.item_payload(opening), "investment_openings",
-                                   entities={"item": opening.ref}))
+    messages, _ = run(
+        answers.ActionInvestmentOpenings(),
+        make_tracker(rendering.item_payload(opening), "investment_openings", entities={"item": opening.ref}),
+    )
     assert texts(messages) == [rendering.item_answer(kb, opening, "en")]
 
 
-@pytest.mark.parametrize("intent", ["government_role", "investor_protection", "smart_industry", "publicity",
-                                    "talent", "environment", "trends", "differentiation",
-                                    "international_cooperation", "conclusion", "figures"])
+@pytest.mark.parametrize(
+    "intent",
+    [
+        "government_role",
+        "investor_protection",
+        "smart_industry",
+        "publicity",
+        "talent",
+        "environment",
+        "trends",
+        "differentiation",
+        "international_cooperation",
+        "conclusion",
+        "figures",
+    ],
+)
 def test_every_topic_paragraph_ends_with_its_citation(kb, intent):
     messages, _ = run(answers.ActionAnswerTopic(), make_tracker("?", intent, slots={"language": "fr"}))
     answer = texts(messages)[0]
@@ -161,7 +193,10 @@ def test_smalltalk_has_no_citation(kb, intent):
 def test_greeting_in_spanish_answers_in_spanish_with_the_menu(kb):
     messages, events = run(answers.ActionSmalltalk(), make_tracker("¡Hola!", "greet"))
     assert texts(messages) == [kb.ui("smalltalk.greet", "es")]
-    assert messages[0]["buttons"][0] == {"title": kb.ui("button.list_measures", "es"), "payload": "/list_measures"}
+    assert messages[0]["buttons"][0] == {
+        "title": kb.ui("button.list_measures", "es"),
+        "payload": "/list_measures",
+    }
     assert slot_events(events)["language"] == "es"
 
 
@@ -180,6 +215,8 @@ def test_a_failing_action_apologizes_in_the_users_language(kb, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(kb, "topic_items", broken)
-    messages, events = run(answers.ActionAnswerTopic(), make_tracker("Wie steht es um die Talente?", "talent"))
+    messages, events = run(
+        answers.ActionAnswerTopic(), make_tracker("Wie steht es um die Talente?", "talent")
+    )
     assert texts(messages) == [kb.ui("error.generic", "de")]
     assert closing(messages) == {"language": "de"}

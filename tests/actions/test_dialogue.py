@@ -7,39 +7,49 @@ from tests.actions.conftest import make_tracker, run, slot_events, texts
 
 
 def test_answer_in_german_switches_and_remembers_the_choice(kb):
-    messages, events = run(dialogue.ActionChangeLanguage(),
-                           make_tracker("answer in German", "change_language", slots={"language": "en"}))
+    messages, events = run(
+        dialogue.ActionChangeLanguage(),
+        make_tracker("answer in German", "change_language", slots={"language": "en"}),
+    )
     assert texts(messages) == [kb.ui("language.changed", "de", name=kb.language_name("de", "de"))]
     assert slot_events(events) == {"language": "de", "language_explicit": True}
     assert messages[-1]["custom"] == {"language": "de"}
 
 
 def test_language_button_payload_switches(kb):
-    tracker = make_tracker('/change_language{"item":"language:ja"}', "change_language",
-                           entities={"item": "language:ja"})
+    tracker = make_tracker(
+        '/change_language{"item":"language:ja"}', "change_language", entities={"item": "language:ja"}
+    )
     messages, events = run(dialogue.ActionChangeLanguage(), tracker)
     assert texts(messages) == [kb.ui("language.changed", "ja", name=kb.language_name("ja", "ja"))]
     assert slot_events(events)["language_explicit"] is True
 
 
 def test_unnamed_language_offers_the_eight_languages(kb):
-    messages, events = run(dialogue.ActionChangeLanguage(),
-                           make_tracker("/change_language", "change_language", slots={"language": "ru"}))
+    messages, events = run(
+        dialogue.ActionChangeLanguage(),
+        make_tracker("/change_language", "change_language", slots={"language": "ru"}),
+    )
     assert texts(messages) == [kb.ui("language.ask", "ru")]
     assert [b["payload"] for b in messages[0]["buttons"]] == [
-        f'/change_language{{"item": "language:{code}"}}' for code in kb.languages]
+        f'/change_language{{"item": "language:{code}"}}' for code in kb.languages
+    ]
     assert slot_events(events)["language_explicit"] is False
 
 
 def test_chosen_language_survives_a_short_message_in_another_language(kb):
-    messages, _ = run(dialogue.ActionOutOfScope(),
-                      make_tracker("ok", "out_of_scope", slots={"language": "de", "language_explicit": True}))
+    messages, _ = run(
+        dialogue.ActionOutOfScope(),
+        make_tracker("ok", "out_of_scope", slots={"language": "de", "language_explicit": True}),
+    )
     assert messages[-1]["custom"] == {"language": "de"}
 
 
 def test_out_of_scope_is_honest_uncited_and_offers_a_person(kb):
-    messages, _ = run(dialogue.ActionOutOfScope(),
-                      make_tracker("what is the tax rate for foreign companies", "out_of_scope"))
+    messages, _ = run(
+        dialogue.ActionOutOfScope(),
+        make_tracker("what is the tax rate for foreign companies", "out_of_scope"),
+    )
     assert texts(messages) == [kb.ui("out_of_scope", "en")]
     assert "§" not in texts(messages)[0] and "%" not in texts(messages)[0]
     assert messages[0]["buttons"][0]["payload"] == "/human_handoff"
@@ -53,34 +63,48 @@ def test_handoff_leaves_the_turn_open_for_the_contact_form(kb, monkeypatch):
 
 
 def test_did_you_mean_offers_localized_intents_with_the_named_item(kb):
-    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "measure_info", "confidence": 0.3},
-               {"name": "publicity", "confidence": 0.1}, {"name": "affirm", "confidence": 0.05}]
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "measure_info", "confidence": 0.3},
+        {"name": "publicity", "confidence": 0.1},
+        {"name": "affirm", "confidence": 0.05},
+    ]
     tracker = make_tracker("Maßnahme 9 bitte erklären wie", "nlu_fallback", intent_ranking=ranking)
     messages, _ = run(dialogue.ActionAskAffirmation(), tracker)
     assert texts(messages) == [kb.ui("fallback.did_you_mean", "de")]
     buttons = messages[0]["buttons"]
     section = kb.get("section", "9")
     assert buttons == [
-        {"title": dialogue.rendering.shorten(f"{kb.ui('intent.measure_info', 'de')}: "
-                                             f"{kb.text(section, 'title', 'de')}"),
-         "payload": '/measure_info{"item": "section:9"}'},
+        {
+            "title": dialogue.rendering.shorten(
+                f"{kb.ui('intent.measure_info', 'de')}: {kb.text(section, 'title', 'de')}"
+            ),
+            "payload": '/measure_info{"item": "section:9"}',
+        },
         {"title": kb.ui("intent.publicity", "de"), "payload": "/publicity"},
         {"title": kb.ui("button.something_else", "de"), "payload": "/out_of_scope"},
     ]
 
 
 def test_rephrase_and_give_up_are_localized(kb):
-    messages, _ = run(dialogue.ActionAskRephrase(), make_tracker("blorp", "nlu_fallback", slots={"language": "fr"}))
+    messages, _ = run(
+        dialogue.ActionAskRephrase(), make_tracker("blorp", "nlu_fallback", slots={"language": "fr"})
+    )
     assert texts(messages) == [kb.ui("fallback.rephrase", "fr")]
-    messages, events = run(dialogue.ActionDefaultFallback(),
-                           make_tracker("blorp", "nlu_fallback", slots={"language": "fr"}))
+    messages, events = run(
+        dialogue.ActionDefaultFallback(), make_tracker("blorp", "nlu_fallback", slots={"language": "fr"})
+    )
     assert texts(messages) == [kb.ui("fallback.give_up", "fr")]
     assert events[0] == {"event": "rewind", "timestamp": None}
 
 
 def test_stop_cancels_a_running_form_and_forgets_its_answers(kb):
-    tracker = make_tracker("отмена", "stop", active_loop="investor_form",
-                           slots={"requested_slot": "country", "sector": ["media"]})
+    tracker = make_tracker(
+        "отмена",
+        "stop",
+        active_loop="investor_form",
+        slots={"requested_slot": "country", "sector": ["media"]},
+    )
     messages, events = run(dialogue.ActionCancelForm(), tracker)
     assert texts(messages) == [kb.ui("form.cancelled", "ru")]
     assert {"event": "active_loop", "name": None, "timestamp": None} in events

@@ -14,24 +14,36 @@ def choose(**kwargs):
     return resolve(LanguageInputs(**kwargs), LANGS, 0.7, query.parse_language)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Hallo!", "de"), ("¡Hola!", "es"), ("こんにちは", "ja"), ("Привет", "ru"),
-    ("안녕하세요", "ko"), ("你好", "zh"), ("Bonjour", "fr"), ("Hi", "en"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Hallo!", "de"),
+        ("¡Hola!", "es"),
+        ("こんにちは", "ja"),
+        ("Привет", "ru"),
+        ("안녕하세요", "ko"),
+        ("你好", "zh"),
+        ("Bonjour", "fr"),
+        ("Hi", "en"),
+    ],
+)
 def test_short_greetings_come_out_right(text, expected):
     assert choose(text=text).code == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("What does the paper say about publicity abroad?", "en"),
-    ("Welche Maßnahmen schlägt der Artikel vor?", "de"),
-    ("Quelles sont les routes culturelles ?", "fr"),
-    ("¿Qué rutas culturales hay?", "es"),
-    ("Какие меры предлагает статья?", "ru"),
-    ("论文提出了哪些措施", "zh"),
-    ("論文はどんな施策を提案していますか", "ja"),
-    ("논문은 어떤 조치를 제안하나요", "ko"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("What does the paper say about publicity abroad?", "en"),
+        ("Welche Maßnahmen schlägt der Artikel vor?", "de"),
+        ("Quelles sont les routes culturelles ?", "fr"),
+        ("¿Qué rutas culturales hay?", "es"),
+        ("Какие меры предлагает статья?", "ru"),
+        ("论文提出了哪些措施", "zh"),
+        ("論文はどんな施策を提案していますか", "ja"),
+        ("논문은 어떤 조치를 제안하나요", "ko"),
+    ],
+)
 def test_questions_are_detected_in_every_language(text, expected):
     assert choose(text=text).code == expected
 
@@ -48,8 +60,9 @@ def test_button_payloads_carry_no_language():
 
 
 def test_ui_language_switch_is_an_explicit_request():
-    chosen = choose(text="Hello there, what can you do?",
-                    metadata={"language": "de", "language_source": "explicit"})
+    chosen = choose(
+        text="Hello there, what can you do?", metadata={"language": "de", "language_source": "explicit"}
+    )
     assert (chosen.code, chosen.explicit, chosen.source) == ("de", True, "request")
 
 
@@ -63,8 +76,7 @@ def test_stored_choice_beats_short_messages_but_not_a_full_sentence_in_another_l
     stored = choose(text="ok", previous="de", explicit=True, metadata={"language": "en"})
     assert (stored.code, stored.explicit) == ("de", True)
     assert choose(text="Hi", previous="de", explicit=True).code == "de"
-    switched = choose(text="Je voudrais connaître les mesures du gouvernement", previous="de",
-                      explicit=True)
+    switched = choose(text="Je voudrais connaître les mesures du gouvernement", previous="de", explicit=True)
     assert (switched.code, switched.explicit) == ("fr", False)
 
 

@@ -14,9 +14,19 @@ from tests.actions.conftest import ROOT, make_tracker, run, slot_events, texts
 
 
 def store_lead(sender: str) -> None:
-    leads.save_lead(get_settings().leads_path, leads.Lead(
-        name="Anna", email="anna@example.com", sector="media", involvement="capital", country="Austria",
-        language="en", channel="web", sender=sender))
+    leads.save_lead(
+        get_settings().leads_path,
+        leads.Lead(
+            name="Anna",
+            email="anna@example.com",
+            sector="media",
+            involvement="capital",
+            country="Austria",
+            language="en",
+            channel="web",
+            sender=sender,
+        ),
+    )
 
 
 def test_forget_me_asks_for_confirmation_first(kb):
@@ -31,7 +41,9 @@ def test_forget_me_asks_for_confirmation_first(kb):
 def test_yes_deletes_only_this_senders_leads_and_marks_the_reply_forgotten(kb):
     store_lead("web:test-session")
     store_lead("telegram:7")
-    messages, events = run(privacy.ActionForgetMe(), make_tracker("/affirm", "affirm", slots={"language": "es"}))
+    messages, events = run(
+        privacy.ActionForgetMe(), make_tracker("/affirm", "affirm", slots={"language": "es"})
+    )
     assert texts(messages) == [kb.ui("forget.done", "es")]
     assert messages[-1]["custom"] == {"language": "es", "forgotten": True}
     assert leads.leads_of(get_settings().leads_path, "web:test-session") == []
@@ -49,6 +61,7 @@ def test_no_keeps_everything(kb):
 
 # --- the stored conversation, with Rasa's own SQL tracker store on a real SQLite file -------------
 
+
 @pytest.fixture(scope="module")
 def rasa_domain():
     from rasa.shared.core.domain import Domain
@@ -62,8 +75,11 @@ def conversation_turn(text: str, intent: str, action: str, reply: str, custom: d
     """The events one turn adds to a tracker, as Rasa's processor appends them."""
     from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
-    events = [UserUttered(text, {"name": intent, "confidence": 1.0}), ActionExecuted(action),
-              BotUttered(reply)]
+    events = [
+        UserUttered(text, {"name": intent, "confidence": 1.0}),
+        ActionExecuted(action),
+        BotUttered(reply),
+    ]
     if custom:
         events.append(BotUttered(None, {"custom": custom}))
     return events + [ActionExecuted("action_listen")]
@@ -80,8 +96,10 @@ async def save_turns(store, rasa_domain, sender: str, turns: list[list]) -> None
     from rasa.shared.core.trackers import DialogueStateTracker
 
     tracker = await store.retrieve(sender) or DialogueStateTracker.from_events(
-        sender, [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")],
-        rasa_domain.slots)
+        sender,
+        [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")],
+        rasa_domain.slots,
+    )
     for turn in turns:
         for event in turn:
             tracker.update(event)
@@ -98,7 +116,9 @@ async def test_rows_deleted_by_an_action_come_back_with_rasas_save(rasa_domain, 
 
     path = tmp_path / "tracker.sqlite3"
     store = make_store(SQLTrackerStore, rasa_domain, path)
-    await save_turns(store, rasa_domain, "web:a", [conversation_turn("hi", "greet", "action_smalltalk", "Hello")])
+    await save_turns(
+        store, rasa_domain, "web:a", [conversation_turn("hi", "greet", "action_smalltalk", "Hello")]
+    )
     tracker = await store.retrieve("web:a")
     with sqlite3.connect(path) as db:  # what an action deleting "its" rows would do mid-turn
         db.execute("DELETE FROM events WHERE sender_id = 'web:a'")
@@ -113,35 +133,54 @@ async def test_forgotten_conversation_is_deleted_for_good_and_others_stay(rasa_d
 
     path = tmp_path / "tracker.sqlite3"
     store = make_store(ForgetfulSQLTrackerStore, rasa_domain, path)
-    chat = [conversation_turn("hi", "greet", "action_smalltalk", "Hello"),
-            conversation_turn("delete my data", "forget_me", "action_forget_me", "Sure?")]
+    chat = [
+        conversation_turn("hi", "greet", "action_smalltalk", "Hello"),
+        conversation_turn("delete my data", "forget_me", "action_forget_me", "Sure?"),
+    ]
     await save_turns(store, rasa_domain, "web:a", chat)
     await save_turns(store, rasa_domain, "web:b", chat[:1])
     kept = stored_rows(path, "web:b")
     assert stored_rows(path, "web:a") > 0 and kept > 0
 
-    await save_turns(store, rasa_domain, "web:a",
-                     [conversation_turn("/affirm", "affirm", "action_forget_me", "Done",
-                                        {"language": "en", "forgotten": True})])
+    await save_turns(
+        store,
+        rasa_domain,
+        "web:a",
+        [
+            conversation_turn(
+                "/affirm", "affirm", "action_forget_me", "Done", {"language": "en", "forgotten": True}
+            )
+        ],
+    )
     assert stored_rows(path, "web:a") == 0
     assert await store.retrieve("web:a") is None
     assert stored_rows(path, "web:b") == kept
 
-    await save_turns(store, rasa_domain, "web:a", [conversation_turn("hello", "greet", "action_smalltalk", "Hi")])
+    await save_turns(
+        store, rasa_domain, "web:a", [conversation_turn("hello", "greet", "action_smalltalk", "Hi")]
+    )
     with sqlite3.connect(path) as db:
-        said = db.execute("SELECT data FROM events WHERE sender_id = 'web:a' AND type_name = 'user'").fetchall()
+        said = db.execute(
+            "SELECT data FROM events WHERE sender_id = 'web:a' AND type_name = 'user'"
+        ).fetchall()
     assert [json.loads(data)["text"] for (data,) in said] == ["hello"]
 
 
 async def test_the_marker_counts_only_in_the_turn_being_saved(rasa_domain, tmp_path):
     from actions.tracker_store import ForgetfulSQLTrackerStore, forgotten_in_latest_turn
 
-    turns = [conversation_turn("/affirm", "affirm", "action_forget_me", "Done", {"forgotten": True}),
-             conversation_turn("hi", "greet", "action_smalltalk", "Hello")]
+    turns = [
+        conversation_turn("/affirm", "affirm", "action_forget_me", "Done", {"forgotten": True}),
+        conversation_turn("hi", "greet", "action_smalltalk", "Hello"),
+    ]
     assert forgotten_in_latest_turn(turns[0])
     assert not forgotten_in_latest_turn(turns[0] + turns[1])
     path = tmp_path / "tracker.sqlite3"
     store = make_store(ForgetfulSQLTrackerStore, rasa_domain, path)
-    await save_turns(store, rasa_domain, "web:c", [conversation_turn("hi", "greet", "action_smalltalk", "Hello",
-                                                                     {"forgotten": False})])
+    await save_turns(
+        store,
+        rasa_domain,
+        "web:c",
+        [conversation_turn("hi", "greet", "action_smalltalk", "Hello", {"forgotten": False})],
+    )
     assert stored_rows(path, "web:c") > 0

@@ -8,8 +8,11 @@ from rasa_sdk.executor import ActionExecutor
 from actions import dialogue, flows, profile
 from tests.actions.conftest import make_tracker, run, texts
 
-RASA_DEFAULT_OVERRIDES = {"action_default_ask_affirmation", "action_default_ask_rephrase",
-                          "action_default_fallback"}
+RASA_DEFAULT_OVERRIDES = {
+    "action_default_ask_affirmation",
+    "action_default_ask_rephrase",
+    "action_default_fallback",
+}
 
 
 def test_every_domain_action_is_served_and_nothing_else(domain):
@@ -26,8 +29,11 @@ def test_every_form_slot_has_a_localized_question(domain):
 
 
 def test_every_suggestable_intent_has_a_did_you_mean_title(kb, domain):
-    missing = [name for name in domain["intents"]
-               if name not in dialogue.NOT_OFFERED and not kb.has_ui(f"intent.{name}")]
+    missing = [
+        name
+        for name in domain["intents"]
+        if name not in dialogue.NOT_OFFERED and not kb.has_ui(f"intent.{name}")
+    ]
     assert missing == []
 
 
@@ -39,13 +45,18 @@ def test_language_slot_values_are_the_kb_languages(kb, domain):
     assert tuple(domain["slots"]["language"]["values"]) == kb.languages
 
 
-@pytest.mark.parametrize("action, buttons", [
-    (flows.ActionAskSector, lambda kb: [f'/inform{{"item": "sector:{t}"}}' for t in kb.tags("sector")]),
-    (flows.ActionAskInvolvement,
-     lambda kb: [f'/inform{{"item": "involvement:{i}"}}' for i in profile.involvement_ids()]),
-    (flows.ActionAskCountry, lambda kb: []),
-    (flows.ActionAskContactName, lambda kb: []),
-])
+@pytest.mark.parametrize(
+    "action, buttons",
+    [
+        (flows.ActionAskSector, lambda kb: [f'/inform{{"item": "sector:{t}"}}' for t in kb.tags("sector")]),
+        (
+            flows.ActionAskInvolvement,
+            lambda kb: [f'/inform{{"item": "involvement:{i}"}}' for i in profile.involvement_ids()],
+        ),
+        (flows.ActionAskCountry, lambda kb: []),
+        (flows.ActionAskContactName, lambda kb: []),
+    ],
+)
 def test_form_questions_are_localized_with_their_choices(kb, action, buttons):
     messages, events = run(action(), make_tracker("", "inform", slots={"language": "ru"}))
     assert texts(messages) == [kb.ui(f"form.ask_{action.slot}", "ru")]
