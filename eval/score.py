@@ -26,11 +26,12 @@ from functools import lru_cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from questions import (HELDOUT_DIR, LANGUAGES, NLU_DIR, Question, load_heldout,  # noqa: E402
+from questions import (HELDOUT_DIR, LANGUAGES, NLU_DIR, REPO_ROOT, Question, load_heldout,  # noqa: E402
                        load_training_texts, split_by_overlap)
 
 DEFAULT_URL = "http://127.0.0.1:5005"
 RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
+PAPER_META = REPO_ROOT / "actions" / "kb" / "data" / "paper.yml"
 _CITATION_GROUP = re.compile(r"[(（]([^()（）]*§[^()（）]*)[)）]")
 _SECTION_RANGE = re.compile(r"§\s*(\d+)\s*[-–—~〜]\s*§?\s*(\d+)")
 _SECTION_ID = re.compile(r"§\s*(\d+(?:\.\d+)?)")
@@ -145,9 +146,38 @@ def _detect_latin(text: str) -> str | None:
     return values[0].language.iso_code_639_1.name.lower()
 
 
+def _leaf_strings(node) -> list[str]:
+    """Every string inside a YAML tree."""
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in _leaf_strings(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in _leaf_strings(value)]
+    return [node] if isinstance(node, str) else []
+
+
+@lru_cache(maxsize=1)
+def bibliographic_quotes(path: Path = PAPER_META) -> tuple[str, ...]:
+    """Names, affiliations, funders and references as the paper prints them (never translated, by design)."""
+    try:
+        import yaml
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, ValueError):
+        return ()
+    quoted = [s for key in ("authors", "grants", "references") for s in _leaf_strings(doc.get(key))]
+    return tuple(sorted({s for s in quoted if len(s) >= 4}, key=len, reverse=True))
+
+
+def strip_quotes(text: str) -> str:
+    """Removes citations, URLs, e-mails and verbatim bibliographic quotes: none of them tells the language."""
+    text = _URL_OR_EMAIL.sub(" ", _CITATION_GROUP.sub(" ", text))
+    for quote in bibliographic_quotes():
+        text = text.replace(quote, " ")
+    return text
+
+
 def detect_reply_language(text: str) -> str | None:
     """Independent language check of the reply text: script rules for ko/ja/zh/ru, lingua for en/de/fr/es."""
-    clean = _URL_OR_EMAIL.sub(" ", _CITATION_GROUP.sub(" ", text))
+    clean = strip_quotes(text)
     counts = _script_counts(clean)
     total = sum(counts.values())
     if total == 0:

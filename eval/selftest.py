@@ -151,6 +151,13 @@ class CheckTest(unittest.TestCase):
         for lang, text in FILLER.items():
             self.assertEqual(score.detect_reply_language(text + " (§9) Wuxi"), lang)
 
+    def test_bibliographic_quotes_do_not_decide_the_language(self):
+        reply = ("Autores:\n• Liao Guoqiang — Sichuan University of Science & Engineering, Sichuan\n"
+                 "• Liao Yu — Chengdu Municipal Waterworks Co., Ltd, Sichuan\nReferencias:\n"
+                 + "\n".join(score.bibliographic_quotes()) + "\nEste es el artículo sobre la industria cultural.")
+        self.assertGreater(len(score.bibliographic_quotes()), 5)
+        self.assertEqual(score.detect_reply_language(reply), "es")
+
     def test_short_latin_text_is_undetermined(self):
         self.assertIsNone(score.detect_reply_language("OK (§9)"))
 
