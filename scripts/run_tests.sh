@@ -22,7 +22,7 @@ python3 scripts/services.py train
 step "Rasa conversation tests"
 rm -rf results
 .venv/rasa/bin/rasa test core --stories tests/conversations --model models/advisor.tar.gz \
-  --endpoints endpoints.yml --fail-on-prediction-errors --out results/core >.rasa-test.log 2>&1 \
+  --endpoints endpoints.yml --e2e --fail-on-prediction-errors --out results/core >.rasa-test.log 2>&1 \
   || { tail -60 .rasa-test.log; cat results/core/failed_test_stories.yml 2>/dev/null | head -80; exit 1; }
 grep -E "Correct:|Accuracy|Finished evaluation" .rasa-test.log | tail -5 || true
 

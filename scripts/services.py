@@ -81,6 +81,8 @@ def service_env(base: dict[str, str] | None = None) -> dict[str, str]:
     env.setdefault("OMP_NUM_THREADS", "2")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("PYTHONUNBUFFERED", "1")
+    # Rasa imports our tokenizer (components/) and tracker store (actions/) from the project root.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
     data_dir.mkdir(parents=True, exist_ok=True)
     return env
 

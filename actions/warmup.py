@@ -1,0 +1,30 @@
+"""Loads the knowledge base, its query indexes and the language detector when the action server starts.
+
+rasa_sdk imports every module of this package at start-up, so doing the slow first-use work here
+(jieba's and MeCab's dictionaries, TF-IDF per language, lingua's models: several seconds) keeps that
+delay off the first real user. Rasa itself imports only actions.tracker_store, never this module.
+Set ACTIONS_WARM_UP=false to skip it (e.g. for quick manual experiments).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+log = logging.getLogger(__name__)
+
+
+def warm_up() -> None:
+    from actions import language
+    from actions.kb import get_kb, query
+
+    started = time.monotonic()
+    kb = get_kb()
+    query.warm_up()
+    language.detect("Which cultural routes does the paper describe?", kb.languages)
+    log.info("knowledge base and language detector ready in %.1f s", time.monotonic() - started)
+
+
+if os.environ.get("ACTIONS_WARM_UP", "true").strip().lower() not in {"0", "false", "no", "off"}:
+    warm_up()
