@@ -24,17 +24,17 @@ def test_strings_are_translated_not_copied():
 
 
 def test_validate_names_file_and_missing_key(tmp_path, monkeypatch):
-    for path in i18n._DIR.glob("*.yml"):
+    for path in i18n.TABLE.directory.glob("*.yml"):
         shutil.copy(path, tmp_path / path.name)
     broken = tmp_path / "ko.yml"
     broken.write_text(
         "\n".join(line for line in broken.read_text(encoding="utf-8").splitlines() if not line.startswith("text_only")),
         encoding="utf-8",
     )
-    monkeypatch.setattr(i18n, "_DIR", tmp_path)
-    i18n._load.cache_clear()
+    monkeypatch.setattr(i18n.TABLE, "directory", tmp_path)
+    i18n.TABLE.reload()
     try:
         with pytest.raises(I18nError, match=r"ko\.yml.*text_only"):
             i18n.validate()
     finally:
-        i18n._load.cache_clear()
+        i18n.TABLE.reload()

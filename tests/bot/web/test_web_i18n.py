@@ -28,11 +28,11 @@ def test_non_english_strings_are_translated_not_copied():
 @pytest.fixture
 def strings_dir(tmp_path, monkeypatch):
     for lang in LANGUAGES:
-        (tmp_path / f"{lang}.yml").write_text((i18n._DIR / f"{lang}.yml").read_text(encoding="utf-8"), encoding="utf-8")
-    monkeypatch.setattr(i18n, "_DIR", tmp_path)
-    i18n.load.cache_clear()
+        (tmp_path / f"{lang}.yml").write_text((i18n.TABLE.directory / f"{lang}.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(i18n.TABLE, "directory", tmp_path)
+    i18n.TABLE.reload()
     yield tmp_path
-    i18n.load.cache_clear()
+    i18n.TABLE.reload()
 
 
 def test_a_missing_key_names_the_file_and_key(strings_dir):
