@@ -1,11 +1,10 @@
 """The gateway app factory: health endpoint and Rasa status, against a real local fake Rasa."""
 
+import pytest
 from aiohttp import web
 
 from bot.app import create_app
 from bot.settings import Settings, SettingsError
-
-import pytest
 
 
 async def test_healthz_reports_rasa_down_when_nothing_listens(aiohttp_client, unused_tcp_port, tmp_path):

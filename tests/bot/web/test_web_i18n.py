@@ -37,7 +37,7 @@ def strings_dir(tmp_path, monkeypatch):
 
 def test_a_missing_key_names_the_file_and_key(strings_dir):
     path = strings_dir / "ja.yml"
-    path.write_text("\n".join(l for l in path.read_text(encoding="utf-8").splitlines() if not l.startswith("widget_send:")), encoding="utf-8")
+    path.write_text("\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("widget_send:")), encoding="utf-8")
     with pytest.raises(I18nError, match=r"ja\.yml.*widget_send"):
         i18n.load()
 
