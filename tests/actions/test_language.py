@@ -87,3 +87,23 @@ def test_channel_hint_is_weaker_than_a_confident_message():
 def test_long_means_three_words_or_six_cjk_characters():
     assert is_long("one two three") and not is_long("one two")
     assert is_long("论文提出了哪些") and not is_long("你好吗")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("cual es la conclusion", "es"), ("la conclusion de l'article", "fr")],
+)
+def test_first_message_without_other_evidence_gets_the_likely_language(text, expected):
+    choice = choose(text=text)
+    assert (choice.code, choice.source) == (expected, "guessed")
+
+
+def test_a_likely_language_never_overrides_the_channel_hint_or_the_conversation():
+    assert choose(text="cual es la conclusion", metadata={"language": "de"}).code == "de"
+    assert choose(text="cual es la conclusion", previous="fr").code == "fr"
+
+
+@pytest.mark.parametrize("text", ["Wuxi", "ok", "/affirm"])
+def test_coin_flips_are_not_guessed(text):
+    assert choose(text=text).code == "en"
+    assert choose(text=text).source == "default"
