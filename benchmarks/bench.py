@@ -42,7 +42,7 @@ def weighted_f1(gold: list[str], predicted: list[str]) -> float:
     """Per-intent F1 averaged with the gold support as weight (sklearn's average="weighted")."""
     support = Counter(gold)
     predicted_count = Counter(predicted)
-    hits = Counter(g for g, p in zip(gold, predicted) if g == p)
+    hits = Counter(g for g, p in zip(gold, predicted, strict=True) if g == p)
     total = 0.0
     for label, n_gold in support.items():
         precision = hits[label] / predicted_count[label] if predicted_count[label] else 0.0
@@ -100,7 +100,7 @@ def nlu_scores(questions: list[Question], predicted: list[str], langs: tuple[str
     raw = raw or predicted
     scores = {}
     for lang in langs + ("all",):
-        rows = [(q.intent, p, r) for q, p, r in zip(questions, predicted, raw) if lang in ("all", q.lang)]
+        rows = [(q.intent, p, r) for q, p, r in zip(questions, predicted, raw, strict=True) if lang in ("all", q.lang)]
         gold = [g for g, _, _ in rows]
         accuracy = sum(g == p for g, p, _ in rows) / len(rows) if rows else 0.0
         scores[lang] = {"n": len(rows), "f1": round(weighted_f1(gold, [p for _, p, _ in rows]), 3),
@@ -225,7 +225,7 @@ def run_nlu(args: argparse.Namespace, questions: list[Question], langs: tuple[st
     predicted, raw = asyncio.run(predict_intents(agent, [q.text for q in questions]))
     report["nlu"] = {"model": model.name, "scores": nlu_scores(questions, predicted, langs, raw),
                      "errors": [{"lang": q.lang, "text": q.text, "gold": q.intent, "predicted": p, "raw": r}
-                                for q, p, r in zip(questions, predicted, raw) if q.intent != p]}
+                                for q, p, r in zip(questions, predicted, raw, strict=True) if q.intent != p]}
 
 
 def run_server_metrics(args: argparse.Namespace, questions: list[Question], report: dict) -> None:

@@ -26,8 +26,16 @@ from functools import lru_cache
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from questions import (HELDOUT_DIR, LANGUAGES, NLU_DIR, REPO_ROOT, Question, load_heldout,  # noqa: E402
-                       load_training_texts, split_by_overlap)
+from questions import (  # noqa: E402
+    HELDOUT_DIR,
+    LANGUAGES,
+    NLU_DIR,
+    REPO_ROOT,
+    Question,
+    load_heldout,
+    load_training_texts,
+    split_by_overlap,
+)
 
 DEFAULT_URL = "http://127.0.0.1:5005"
 RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
@@ -292,17 +300,20 @@ def ask_and_score(url: str, q: Question, sender: str, timeout: float) -> Verdict
 
 # ---------------------------------------------------------------- reporting
 
+def _percent(verdicts: list[Verdict], key: str) -> float:
+    """Share of verdicts with `key` true, in percent (0 for none)."""
+    return round(100.0 * sum(getattr(v, key) for v in verdicts) / len(verdicts), 1) if verdicts else 0.0
+
+
 def summarize(verdicts: list[Verdict], refused: list[Question], langs: tuple[str, ...]) -> dict:
     """Per-language counts and percentages (of the scored questions)."""
     summary = {}
     for lang in langs + ("all",):
         mine = [v for v in verdicts if lang in ("all", v.lang)]
         n = len(mine)
-        pct = (lambda k: round(100.0 * sum(getattr(v, k) for v in mine) / n, 1) if n else 0.0)
         summary[lang] = {
             "n": n, "refused": sum(1 for q in refused if lang in ("all", q.lang)),
-            "language_ok": pct("language_ok"), "citation_ok": pct("citation_ok"),
-            "facts_ok": pct("facts_ok"), "all_ok": pct("all_ok"),
+            **{key: _percent(mine, key) for key in ("language_ok", "citation_ok", "facts_ok", "all_ok")},
         }
     return summary
 

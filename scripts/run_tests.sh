@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test suite, in the order that fails fastest: unit tests of both environments, data
+# Every test suite, in the order that fails fastest: lint, unit tests of both environments, data
 # validation, training (only when inputs changed), Rasa conversation tests, then end-to-end tests
 # through the real trained Rasa and action server. Stops at the first failing step.
 set -euo pipefail
@@ -7,11 +7,17 @@ cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
 step() { echo; echo "=== $*"; }
 
+step "lint (ruff)"
+.venv/gateway/bin/ruff check bot actions components scripts tests eval benchmarks
+
 step "gateway tests (.venv/gateway)"
 .venv/gateway/bin/python -m pytest tests/bot -q -p no:cacheprovider
 
 step "knowledge base, tokenizer and action tests (.venv/rasa)"
 .venv/rasa/bin/python -m pytest tests/kb tests/nlu tests/actions -q -p no:cacheprovider
+
+step "evaluation and benchmark tooling self-test (fake Rasa on 127.0.0.1)"
+.venv/rasa/bin/python eval/selftest.py
 
 step "rasa data validate"
 scripts/validate_data.sh
