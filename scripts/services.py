@@ -296,4 +296,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    try:
+        sys.exit(main(sys.argv))
+    except KeyboardInterrupt:  # Ctrl-C before any service started, e.g. while training
+        log("interrupted; no service was left running")
+        sys.exit(130)
