@@ -39,28 +39,33 @@ class AskAction(AdvisorAction):
         return []
 
 
-class ActionAskInterests(AskAction):
+class AskTagAction(AskAction):
+    """Asks for a slot whose choices are one kind of KB tag, each offered as a button."""
+
+    @property
+    @abstractmethod
+    def tag_kind(self) -> str:
+        """The kind of tag offered: "interest" or "sector"."""
+
+    def buttons(self, turn: Turn) -> list[dict[str, str]]:
+        return [
+            rendering.button(turn.kb.tag_label(tag, turn.lang), "inform", f"{self.tag_kind}:{tag}")
+            for tag in turn.kb.tags(self.tag_kind)
+        ]
+
+
+class ActionAskInterests(AskTagAction):
     """Which interests (history, ethnic cultures, ...) the traveller has."""
 
     slot = "interests"
-
-    def buttons(self, turn: Turn) -> list[dict[str, str]]:
-        return [
-            rendering.button(turn.kb.tag_label(tag, turn.lang), "inform", f"interest:{tag}")
-            for tag in turn.kb.tags("interest")
-        ]
+    tag_kind = "interest"
 
 
-class ActionAskSector(AskAction):
+class ActionAskSector(AskTagAction):
     """Which sector the investor looks at."""
 
     slot = "sector"
-
-    def buttons(self, turn: Turn) -> list[dict[str, str]]:
-        return [
-            rendering.button(turn.kb.tag_label(tag, turn.lang), "inform", f"sector:{tag}")
-            for tag in turn.kb.tags("sector")
-        ]
+    tag_kind = "sector"
 
 
 class ActionAskInvolvement(AskAction):
