@@ -37,8 +37,10 @@ export ADVISOR_DATA_DIR=${ADVISOR_DATA_DIR:-$(mktemp -d)/var}
 python3 scripts/services.py start-core >"${TMPDIR:-/tmp}/advisor-e2e-services.log" 2>&1 &
 services_pid=$!
 trap 'kill -TERM $services_pid 2>/dev/null; wait $services_pid 2>/dev/null || true' EXIT
+export RASA_PORT=${RASA_PORT:-5005} ACTION_SERVER_PORT=${ACTION_SERVER_PORT:-5055}
+export RASA_URL=${RASA_URL:-http://127.0.0.1:$RASA_PORT}
 for _ in $(seq 1 240); do
-  curl -sf http://127.0.0.1:5005/ >/dev/null && curl -sf http://127.0.0.1:5055/health >/dev/null && break
+  curl -sf "$RASA_URL/" >/dev/null && curl -sf "http://127.0.0.1:$ACTION_SERVER_PORT/health" >/dev/null && break
   kill -0 $services_pid 2>/dev/null || { cat "${TMPDIR:-/tmp}/advisor-e2e-services.log"; exit 1; }
   sleep 1
 done
