@@ -28,7 +28,7 @@ from urllib.parse import urlparse
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "eval"))
-from questions import LANGUAGES, Question, load_heldout, load_training_texts, split_by_overlap  # noqa: E402
+from questions import HELDOUT_DIR, LANGUAGES, Question, load_heldout, load_training_texts, split_by_overlap  # noqa: E402
 from score import DEFAULT_URL, post_message, server_is_up  # noqa: E402
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
@@ -253,6 +253,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--train", action="store_true", help="also time `rasa train` (slow)")
     p.add_argument("--train-timeout", type=float, default=3600.0)
     p.add_argument("--skip-nlu", action="store_true")
+    p.add_argument("--heldout-dir", type=Path, default=HELDOUT_DIR, help="folder of <lang>.yml question files")
     p.add_argument("--out", type=Path, default=RESULTS_PATH)
     return p.parse_args(argv)
 
@@ -261,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     """Runs the selected measurements, prints the table and writes benchmarks/results.json."""
     args = parse_args(argv)
     langs = tuple(code for code in args.langs.split(",") if code)
-    questions, refused = split_by_overlap(load_heldout(langs=langs), load_training_texts())
+    questions, refused = split_by_overlap(load_heldout(args.heldout_dir, langs), load_training_texts())
     report: dict = {"run_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "refused": len(refused)}
     if args.train:
         report["train_s"] = time_training(args.train_timeout)

@@ -24,7 +24,7 @@ sys.path.insert(0, str(EVAL_DIR))
 sys.path.insert(0, str(EVAL_DIR.parent / "benchmarks"))
 import bench  # noqa: E402
 import score  # noqa: E402
-from questions import LANGUAGES, load_heldout, load_training_texts, normalize, split_by_overlap  # noqa: E402
+from questions import HELDOUT_DIR, LANGUAGES, load_heldout, load_training_texts, normalize, split_by_overlap  # noqa: E402
 
 FILLER = {
     "en": "Here is what the paper says about this question.",
@@ -136,6 +136,12 @@ class HeldoutSetTest(unittest.TestCase):
 
     def test_none_in_current_training_data(self):
         _, refused = split_by_overlap(QUESTIONS, load_training_texts())
+        self.assertEqual([q.text for q in refused], [])
+
+    def test_fresh_set_loads_and_none_in_current_training_data(self):
+        fresh = load_heldout(HELDOUT_DIR.parent / "heldout_fresh")
+        self.assertEqual({q.lang for q in fresh}, set(LANGUAGES))
+        _, refused = split_by_overlap(fresh, load_training_texts())
         self.assertEqual([q.text for q in refused], [])
 
 
