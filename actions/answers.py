@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
+
 from rasa_sdk.events import SlotSet
 
 from actions import rendering
@@ -110,28 +112,40 @@ class ActionListRoutes(AdvisorAction):
         return show_list(turn, turn.kb.items("route"), "routes.intro")
 
 
-class ActionRouteInfo(AdvisorAction):
+class ItemOrListAction(AdvisorAction):
+    """One item of a kind when the user named it, otherwise all items of that kind as buttons."""
+
+    @property
+    @abstractmethod
+    def kind(self) -> str:
+        """The KB kind answered: "route" or "opening"."""
+
+    @property
+    @abstractmethod
+    def list_intro(self) -> str:
+        """The UI key that introduces the list when nothing was named."""
+
+    def respond(self, turn: Turn, domain: dict) -> list:
+        item = referenced_item(turn, [self.kind])
+        if item is None:
+            return show_list(turn, turn.kb.items(self.kind), self.list_intro)
+        return show_item(turn, item)
+
+
+class ActionRouteInfo(ItemOrListAction):
     """One route ("and the Red routes?"); unknown -> the list of routes."""
 
     action_name = "action_route_info"
-
-    def respond(self, turn: Turn, domain: dict) -> list:
-        item = referenced_item(turn, ["route"])
-        if item is None:
-            return show_list(turn, turn.kb.items("route"), "route.unknown")
-        return show_item(turn, item)
+    kind = "route"
+    list_intro = "route.unknown"
 
 
-class ActionInvestmentOpenings(AdvisorAction):
+class ActionInvestmentOpenings(ItemOrListAction):
     """Where to invest: one opening when named, otherwise the list."""
 
     action_name = "action_investment_openings"
-
-    def respond(self, turn: Turn, domain: dict) -> list:
-        item = referenced_item(turn, ["opening"])
-        if item is None:
-            return show_list(turn, turn.kb.items("opening"), "openings.intro")
-        return show_item(turn, item)
+    kind = "opening"
+    list_intro = "openings.intro"
 
 
 class ActionSelectItem(AdvisorAction):
