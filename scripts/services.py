@@ -217,8 +217,8 @@ class Supervisor:
 
     def start_all(self, timeout: float) -> None:
         for service in self.services:
-            log(f"starting {service.name} (log: {service.log_path or self.log_dir / (service.name + '.log')})")
             service.start(self.env, self.log_dir)
+            log(f"starting {service.name} (log: {service.log_path})")
         deadline = time.monotonic() + timeout
         for service in self.services:
             self._wait_healthy(service, deadline)
@@ -257,10 +257,7 @@ class Supervisor:
         while not stop["requested"]:
             for service in self.services:
                 if service.exited() is not None:
-                    log(f"ERROR: {service.name} stopped unexpectedly (exit {service.exited()})")
-                    print(service.log_tail(), file=sys.stderr, flush=True)
-                    self.stop_all()
-                    raise SystemExit(1)
+                    self.fail(f"{service.name} stopped unexpectedly (exit {service.exited()})", service)
             time.sleep(0.5)
         log("shutting down")
         self.stop_all()
