@@ -116,14 +116,7 @@ def best_guess(text: str, known: tuple[str, ...]) -> str | None:
     text = (text or "").strip()
     if not text or is_payload(text):
         return None
-    values = _detector(known).compute_language_confidence_values(text)
-    if len(values) < 2:
-        return None
-    top, runner_up = values[0], values[1]
-    if top.value < GUESS_MIN_CONFIDENCE or top.value - runner_up.value < GUESS_MIN_MARGIN:
-        return None
-    code = top.language.iso_code_639_1.name.lower()
-    return code if code in known else None
+    return _by_statistics(text, known, GUESS_MIN_CONFIDENCE, GUESS_MIN_MARGIN)
 
 
 def is_long(text: str) -> bool:
@@ -174,10 +167,15 @@ def _greetings() -> dict[str, str]:
     return table
 
 
-def _by_statistics(text: str, known: tuple[str, ...], min_confidence: float) -> str | None:
-    """lingua's best guess among our languages, when its confidence is high enough."""
+def _by_statistics(
+    text: str, known: tuple[str, ...], min_confidence: float, min_margin: float = 0.0
+) -> str | None:
+    """lingua's best guess among our languages, when it is sure enough and ahead of the runner-up."""
     values = _detector(known).compute_language_confidence_values(text)
     if not values or values[0].value < min_confidence:
+        return None
+    runner_up = values[1].value if len(values) > 1 else 0.0
+    if values[0].value - runner_up < min_margin:
         return None
     code = values[0].language.iso_code_639_1.name.lower()
     return code if code in known else None
