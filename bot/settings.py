@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -11,14 +12,16 @@ class SettingsError(ValueError):
     """A configuration value is missing or malformed; the message names the variable."""
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+def env_int(env: Mapping[str, str], name: str, default: int, minimum: int | None = None) -> int:
+    """An integer variable (default when unset), at least `minimum`; the error names the variable."""
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
+    value = int(raw) if re.fullmatch(r"-?\d+", raw) else None
+    if value is None or (minimum is not None and value < minimum):
+        bound = f" >= {minimum}" if minimum is not None else ""
+        raise SettingsError(f"{name} must be an integer{bound}, got {raw!r}")
+    return value
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
@@ -48,7 +51,7 @@ class Settings:
         env = dict(os.environ if env is None else env)
         settings = cls(
             host=env.get("GATEWAY_HOST", cls.host),
-            port=_int(env, "GATEWAY_PORT", cls.port),
+            port=env_int(env, "GATEWAY_PORT", cls.port),
             rasa_url=env.get("RASA_URL", cls.rasa_url).rstrip("/"),
             rasa_timeout=_float(env, "RASA_TIMEOUT", cls.rasa_timeout),
             default_language=env.get("DEFAULT_LANGUAGE", cls.default_language),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import urlsplit
 
-from bot.settings import SettingsError
+from bot.settings import SettingsError, env_int
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_WEBHOOK_PATH = "/telegram/webhook"
@@ -15,15 +15,6 @@ DEFAULT_WEBHOOK_PATH = "/telegram/webhook"
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # the alphabet Telegram accepts for secret_token
 _USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
-
-
-def _positive_int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < minimum:
-        raise SettingsError(f"{name} must be an integer >= {minimum}, got {raw!r}")
-    return int(raw)
 
 
 def _http_url(name: str, value: str) -> str:
@@ -63,10 +54,8 @@ class TelegramSettings:
             webhook_path=env.get("TELEGRAM_WEBHOOK_PATH", "").strip() or DEFAULT_WEBHOOK_PATH,
             webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", "").strip(),
             bot_username=env.get("TELEGRAM_BOT_USERNAME", "").strip().lstrip("@"),
-            max_retries=_positive_int(env, "TELEGRAM_MAX_RETRIES", cls.max_retries, minimum=0),
-            concurrent_updates=_positive_int(
-                env, "TELEGRAM_CONCURRENT_UPDATES", cls.concurrent_updates
-            ),
+            max_retries=env_int(env, "TELEGRAM_MAX_RETRIES", cls.max_retries, minimum=0),
+            concurrent_updates=env_int(env, "TELEGRAM_CONCURRENT_UPDATES", cls.concurrent_updates, minimum=1),
         )
         settings.validate()
         return settings

@@ -25,18 +25,9 @@ from urllib.parse import urlsplit
 
 from limits import RateLimitItem, parse
 
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings, SettingsError, env_int
 
 SITE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) <= 0:
-        raise SettingsError(f"{name} must be a positive integer, got {raw!r}")
-    return int(raw)
 
 
 def _rate(env: Mapping[str, str], name: str, default: str) -> str:
@@ -115,10 +106,10 @@ class WebSettings:
             rate_session=_rate(env, "WIDGET_RATE_SESSION", cls.rate_session),
             rate_ip=_rate(env, "WIDGET_RATE_IP", cls.rate_ip),
             rate_new_session=_rate(env, "WIDGET_RATE_NEW_SESSION", cls.rate_new_session),
-            max_body=_positive_int(env, "WIDGET_MAX_BODY", cls.max_body),
-            max_text=_positive_int(env, "WIDGET_MAX_TEXT", cls.max_text),
-            history_limit=_positive_int(env, "WIDGET_HISTORY_LIMIT", cls.history_limit),
-            retention_days=_positive_int(env, "WIDGET_RETENTION_DAYS", cls.retention_days),
+            max_body=env_int(env, "WIDGET_MAX_BODY", cls.max_body, minimum=1),
+            max_text=env_int(env, "WIDGET_MAX_TEXT", cls.max_text, minimum=1),
+            history_limit=env_int(env, "WIDGET_HISTORY_LIMIT", cls.history_limit, minimum=1),
+            retention_days=env_int(env, "WIDGET_RETENTION_DAYS", cls.retention_days, minimum=1),
             trust_forwarded=_flag(env, "WIDGET_TRUST_FORWARDED"),
             data_dir=data_dir,
         )

@@ -31,6 +31,16 @@ def test_settings_reject_bad_values():
     assert Settings.from_env({}).port == 8080
 
 
+def test_integer_variables_name_themselves_and_their_bound():
+    from bot.settings import env_int
+
+    assert env_int({}, "WIDGET_MAX_TEXT", 7, minimum=1) == 7
+    assert env_int({"WIDGET_MAX_TEXT": "12"}, "WIDGET_MAX_TEXT", 7, minimum=1) == 12
+    for raw in ("0", "-3", "3.5", "many"):
+        with pytest.raises(SettingsError, match=r"WIDGET_MAX_TEXT must be an integer >= 1"):
+            env_int({"WIDGET_MAX_TEXT": raw}, "WIDGET_MAX_TEXT", 7, minimum=1)
+
+
 async def test_rasa_client_relays_sender_text_and_metadata(fake_rasa, settings, aiohttp_client):
     from bot import keys
 
