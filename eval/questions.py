@@ -12,17 +12,28 @@ from pathlib import Path
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-HELDOUT_DIR = REPO_ROOT / "eval" / "heldout"
+HELDOUT_DIR = REPO_ROOT / "eval" / "unseen"   # the headline set: written from the paper, frozen
+DEV_DIRS = (REPO_ROOT / "eval" / "heldout", REPO_ROOT / "eval" / "heldout_fresh")  # tuned on: dev sets
 NLU_DIR = REPO_ROOT / "data" / "nlu"
 LANGUAGES = ("en", "zh", "ru", "ja", "ko", "de", "fr", "es")
 EXPECTS = ("answer", "out_of_scope", "smalltalk")
-INTENTS = frozenset(
-    "greet goodbye thank help bot_challenge affirm deny stop inform select_item change_language "
-    "human_handoff out_of_scope list_measures measure_info government_role list_routes route_info "
-    "recommend_route investment_openings how_to_invest investor_protection smart_industry publicity "
-    "talent environment trends differentiation international_cooperation conclusion figures "
-    "paper_info forget_me".split()
-)
+TURN_EXPECTS = EXPECTS + ("cited", "any")
+CLASSES = ("digression", "interest_up_front", "free_answer", "follow_up_list", "follow_up_recommendation",
+           "button_language", "cancel", "other")
+NEAR_DUPLICATE = 0.8  # normalized similarity at which a held-out text counts as a copy
+DOMAIN_DIR = REPO_ROOT / "domain"
+
+
+def domain_intents(directory: Path = DOMAIN_DIR) -> frozenset[str]:
+    """The intents of the assistant's domain (its one list of them)."""
+    intents: set[str] = set()
+    for path in sorted(Path(directory).glob("*.yml")):
+        for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("intents") or []:
+            intents.add(next(iter(entry)) if isinstance(entry, dict) else str(entry))
+    return frozenset(intents)
+
+
+INTENTS = domain_intents()
 SECTION_IDS = frozenset([str(n) for n in range(1, 14)] + ["6.1", "6.2"])
 _ENTITY_ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 _EDGE_PUNCTUATION = " \t\n.,!?;:。、，！？；：~〜…\"'“”«»¡¿"
@@ -39,6 +50,32 @@ class Question:
     facts: tuple[str, ...] = ()
     expect: str = "answer"
     source: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One user turn of a conversation: a typed text or a press of the n-th button of the last reply."""
+
+    text: str | None
+    press: int | None
+    expect: str
+    sections: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A short conversation, right only when every one of its turns is right."""
+
+    lang: str
+    id: str
+    cls: str
+    steps: tuple[Step, ...]
+    source: str = field(default="", compare=False)
+
+    @property
+    def texts(self) -> list[str]:
+        return [s.text for s in self.steps if s.text]
 
 
 def normalize(text: str) -> str:
@@ -64,16 +101,60 @@ def _question_from_entry(entry: dict, lang: str, source: str) -> Question:
                     tuple(str(f) for f in entry["facts"]), entry["expect"], source)
 
 
+def _sections_of(entry: dict, where: str) -> tuple[str, ...]:
+    sections = tuple(str(s) for s in entry.get("sections") or ())
+    if not set(sections) <= SECTION_IDS:
+        raise ValueError(f"{where}: unknown section ids {sorted(set(sections) - SECTION_IDS)}")
+    return sections
+
+
+def _step_from_entry(entry: dict, where: str) -> Step:
+    """One conversation turn; exactly one of `text` and `press`."""
+    if ("text" in entry) == ("press" in entry):
+        raise ValueError(f"{where}: a turn has either `text` or `press`")
+    if entry.get("expect") not in TURN_EXPECTS:
+        raise ValueError(f"{where}: expect must be one of {TURN_EXPECTS}")
+    press = entry.get("press")
+    if press is not None and (not isinstance(press, int) or press < 1):
+        raise ValueError(f"{where}: press is a button number from 1")
+    return Step(str(entry["text"]) if "text" in entry else None, press, entry["expect"],
+                _sections_of(entry, where), tuple(str(f) for f in entry.get("facts") or ()))
+
+
+def _conversation_from_entry(entry: dict, lang: str, source: str) -> Conversation:
+    where = f"{source}: {entry.get('id')!r}"
+    if entry.get("class") not in CLASSES:
+        raise ValueError(f"{where}: class must be one of {CLASSES}")
+    steps = tuple(_step_from_entry(t, f"{where} turn {n}") for n, t in enumerate(entry.get("turns") or (), 1))
+    if not steps or steps[0].text is None:
+        raise ValueError(f"{where}: a conversation starts with a typed text")
+    return Conversation(lang, str(entry["id"]), entry["class"], steps, source)
+
+
+def _load_doc(directory: Path, lang: str) -> tuple[Path, dict]:
+    path = Path(directory) / f"{lang}.yml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if doc.get("language") != lang:
+        raise ValueError(f"{path}: language field is {doc.get('language')!r}, expected {lang!r}")
+    return path, doc
+
+
 def load_heldout(directory: Path = HELDOUT_DIR, langs: tuple[str, ...] = LANGUAGES) -> list[Question]:
-    """Loads <directory>/<lang>.yml for each language, in canonical language order."""
+    """Loads the single questions of <directory>/<lang>.yml for each language, in canonical order."""
     questions = []
     for lang in langs:
-        path = Path(directory) / f"{lang}.yml"
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if doc.get("language") != lang:
-            raise ValueError(f"{path}: language field is {doc.get('language')!r}, expected {lang!r}")
-        questions += [_question_from_entry(e, lang, path.name) for e in doc["questions"]]
+        path, doc = _load_doc(directory, lang)
+        questions += [_question_from_entry(e, lang, path.name) for e in doc.get("questions") or ()]
     return questions
+
+
+def load_conversations(directory: Path = HELDOUT_DIR, langs: tuple[str, ...] = LANGUAGES) -> list[Conversation]:
+    """Loads the conversations of <directory>/<lang>.yml (sets without any give an empty list)."""
+    conversations = []
+    for lang in langs:
+        path, doc = _load_doc(directory, lang)
+        conversations += [_conversation_from_entry(e, lang, path.name) for e in doc.get("conversations") or ()]
+    return conversations
 
 
 def _examples_of(nlu_entry: dict) -> list[str]:
@@ -95,8 +176,48 @@ def load_training_texts(directory: Path = NLU_DIR) -> set[str]:
     return texts
 
 
-def split_by_overlap(questions: list[Question], training: set[str]) -> tuple[list[Question], list[Question]]:
-    """Splits into (scorable, refused): a question found verbatim in training data must not be scored."""
-    scorable = [q for q in questions if normalize(q.text) not in training]
-    refused = [q for q in questions if normalize(q.text) in training]
+def other_heldout_texts(directory: Path) -> set[str]:
+    """Normalized texts of every other held-out set under eval/ (a held-out text must be new to all)."""
+    texts: set[str] = set()
+    for other in sorted(p for p in (REPO_ROOT / "eval").iterdir() if p.is_dir()):
+        if other.resolve() == Path(directory).resolve() or not list(other.glob("??.yml")):
+            continue
+        texts.update(normalize(q.text) for q in load_heldout(other))
+        texts.update(normalize(t) for c in load_conversations(other) for t in c.texts)
+    return texts
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def formulaic(text: str) -> bool:
+    """A greeting, a thanks or a one-word form answer ("hello", "新加坡", "第三"): too short to be
+    written unseen, so the copy guard does not apply to it."""
+    norm = normalize(text)
+    return len(norm.split()) <= 2 and len(_CJK.findall(norm)) <= 5
+
+
+def near_copy(text: str, known: set[str] | list[str], exempt_formulaic: bool = True) -> str | None:
+    """The known text that `text` nearly copies (normalized similarity >= NEAR_DUPLICATE), if any;
+    formulaic texts never count as copies."""
+    from rapidfuzz import fuzz, process
+
+    norm = normalize(text)
+    if exempt_formulaic and formulaic(text):
+        return None
+    if norm in known:
+        return norm
+    found = process.extractOne(norm, list(known), scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE * 100)
+    return found[0] if found else None
+
+
+def split_by_overlap(questions: list, known: set[str]) -> tuple[list, list]:
+    """Splits questions or conversations into (scorable, refused): a near-copy of a training example or
+    of another held-out set's question is not scored (a conversation is refused if any turn is)."""
+    choices = sorted(known)
+    scorable, refused = [], []
+    for q in questions:
+        texts = q.texts if isinstance(q, Conversation) else [q.text]
+        copied = any(near_copy(t, choices) for t in texts)
+        (refused if copied else scorable).append(q)
     return scorable, refused

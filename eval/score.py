@@ -31,15 +31,23 @@ from questions import (  # noqa: E402
     LANGUAGES,
     NLU_DIR,
     REPO_ROOT,
+    Conversation,
     Question,
+    Step,
+    load_conversations,
     load_heldout,
     load_training_texts,
+    other_heldout_texts,
     split_by_overlap,
 )
 
 DEFAULT_URL = "http://127.0.0.1:5005"
 RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
 PAPER_META = REPO_ROOT / "actions" / "kb" / "data" / "paper.yml"
+UI_DIR = REPO_ROOT / "actions" / "kb" / "data" / "ui"
+# Replies that do not answer: a "did you mean", "say it in other words" or "I could not understand".
+NON_ANSWER_KEYS = ("fallback.did_you_mean", "fallback.rephrase", "fallback.give_up")
+SMALLTALK_ALIKE = {"greet": ("greet", "help"), "help": ("help", "greet")}
 _CITATION_GROUP = re.compile(r"[(（]([^()（）]*§[^()（）]*)[)）]")
 _SECTION_RANGE = re.compile(r"§\s*(\d+)\s*[-–—~〜]\s*§?\s*(\d+)")
 _SECTION_ID = re.compile(r"§\s*(\d+(?:\.\d+)?)")
@@ -219,13 +227,14 @@ class Verdict:
     language_ok: bool = False
     citation_ok: bool = False
     facts_ok: bool = False
+    understood: bool = True
     reasons: list[str] = field(default_factory=list)
     reply: str = ""
     seconds: float = 0.0
 
     @property
     def all_ok(self) -> bool:
-        return self.language_ok and self.citation_ok and self.facts_ok
+        return self.language_ok and self.citation_ok and self.facts_ok and self.understood
 
 
 def check_language(q: Question, messages: list[dict], v: Verdict) -> None:
@@ -239,6 +248,35 @@ def check_language(q: Question, messages: list[dict], v: Verdict) -> None:
         v.reasons.append(f"text looks {v.detected or 'undetermined'} want {q.lang}")
 
 
+@lru_cache(maxsize=None)
+def ui_strings(lang: str) -> dict:
+    """The assistant's UI strings in one language (to recognise non-answers and the out-of-scope reply)."""
+    import yaml
+    return yaml.safe_load((UI_DIR / f"{lang}.yml").read_text(encoding="utf-8")) or {}
+
+
+def _contains_ui(text: str, lang: str, key: str) -> bool:
+    """True if the reply holds the UI string `key` (its text up to the first placeholder)."""
+    wanted = str(ui_strings(lang).get(key) or "").split("{")[0].strip()
+    return bool(wanted) and wanted in text
+
+
+def check_strict(q: Question, text: str, v: Verdict) -> None:
+    """A non-answer is wrong whatever else the reply holds; out-of-scope must be the honest reply;
+    small talk must be the small talk that was asked for (a greeting for a greeting, thanks for thanks)."""
+    if any(_contains_ui(text, q.lang, key) for key in NON_ANSWER_KEYS):
+        v.understood = False
+        v.reasons.append("did-you-mean / not understood")
+    if q.expect == "out_of_scope" and not _contains_ui(text, q.lang, "out_of_scope"):
+        v.understood = False
+        v.reasons.append("not the out-of-scope reply")
+    if q.expect == "smalltalk" and ui_strings(q.lang).get(f"smalltalk.{q.intent}"):
+        alike = SMALLTALK_ALIKE.get(q.intent, (q.intent,))
+        if not any(_contains_ui(text, q.lang, f"smalltalk.{name}") for name in alike):
+            v.understood = False
+            v.reasons.append(f"not the {q.intent} reply")
+
+
 def check_citation(q: Question, text: str, v: Verdict) -> None:
     """Answers cite every expected section; small talk and out-of-scope cite nothing and invent no number.
 
@@ -250,6 +288,14 @@ def check_citation(q: Question, text: str, v: Verdict) -> None:
         v.citation_ok = not missing
         if missing:
             v.reasons.append(f"missing §{',§'.join(missing)} (cited {v.cited or 'none'})")
+        return
+    if q.expect == "cited":
+        v.citation_ok = bool(v.cited)
+        if not v.cited:
+            v.reasons.append("no citation")
+        return
+    if q.expect == "any":
+        v.citation_ok = True
         return
     invented = sorted(digit_runs(text) - digit_runs(q.text)) if q.expect == "out_of_scope" else []
     v.citation_ok = not has_citation(text) and not invented
@@ -282,6 +328,7 @@ def score_question(q: Question, messages: list[dict]) -> Verdict:
     check_language(q, messages, v)
     check_citation(q, "\n".join(reply_texts(messages)), v)
     check_facts(q, text, v)
+    check_strict(q, "\n".join(reply_texts(messages)), v)
     return v
 
 
@@ -298,6 +345,49 @@ def ask_and_score(url: str, q: Question, sender: str, timeout: float) -> Verdict
     return v
 
 
+def button_payload(messages: list[dict], number: int) -> str | None:
+    """The payload of the n-th button (from 1) under the previous reply, as a press would send it."""
+    buttons = [b for m in messages for b in m.get("buttons") or []]
+    return str(buttons[number - 1].get("payload")) if 0 < number <= len(buttons) else None
+
+
+@dataclass
+class ConversationVerdict:
+    """Outcome of one conversation: a verdict per turn; right only when every turn is."""
+
+    lang: str
+    id: str
+    cls: str
+    turns: list[Verdict] = field(default_factory=list)
+
+    @property
+    def all_ok(self) -> bool:
+        return bool(self.turns) and all(t.all_ok for t in self.turns)
+
+
+def run_conversation(url: str, c: Conversation, sender: str, timeout: float) -> ConversationVerdict:
+    """Plays a conversation turn by turn in one sender; stops at a turn that cannot be sent."""
+    cv = ConversationVerdict(c.lang, c.id, c.cls)
+    previous: list[dict] = []
+    for n, step in enumerate(c.steps, start=1):
+        message = step.text if step.text is not None else button_payload(previous, step.press or 0)
+        label = step.text if step.text is not None else f"[press {step.press}: {message}]"
+        q = Question(c.lang, label, "", step.sections, step.facts, step.expect)
+        if message is None:
+            cv.turns.append(Verdict(c.lang, label, "", step.expect, reasons=[f"turn {n}: no button {step.press}"]))
+            break
+        started = time.monotonic()
+        try:
+            previous = post_message(url, sender, message, timeout)
+        except (urllib.error.URLError, OSError, ValueError) as error:
+            cv.turns.append(Verdict(c.lang, label, "", step.expect, reasons=[f"request failed: {error}"]))
+            break
+        verdict = score_question(q, previous)
+        verdict.seconds = round(time.monotonic() - started, 3)
+        cv.turns.append(verdict)
+    return cv
+
+
 # ---------------------------------------------------------------- reporting
 
 def _percent(verdicts: list[Verdict], key: str) -> float:
@@ -305,27 +395,62 @@ def _percent(verdicts: list[Verdict], key: str) -> float:
     return round(100.0 * sum(getattr(v, key) for v in verdicts) / len(verdicts), 1) if verdicts else 0.0
 
 
-def summarize(verdicts: list[Verdict], refused: list[Question], langs: tuple[str, ...]) -> dict:
-    """Per-language counts and percentages (of the scored questions)."""
+def summarize(verdicts: list[Verdict], refused: list[Question], langs: tuple[str, ...],
+              conversations: list[ConversationVerdict] = (), refused_conversations: list = ()) -> dict:
+    """Per-language counts and percentages: single questions, conversations, and both together."""
     summary = {}
     for lang in langs + ("all",):
         mine = [v for v in verdicts if lang in ("all", v.lang)]
-        n = len(mine)
+        convs = [c for c in conversations if lang in ("all", c.lang)]
+        both = len(mine) + len(convs)
         summary[lang] = {
-            "n": n, "refused": sum(1 for q in refused if lang in ("all", q.lang)),
+            "n": len(mine), "refused": sum(1 for q in refused if lang in ("all", q.lang)),
             **{key: _percent(mine, key) for key in ("language_ok", "citation_ok", "facts_ok", "all_ok")},
+            "conversations": len(convs),
+            "conversations_refused": sum(1 for c in refused_conversations if lang in ("all", c.lang)),
+            "conversations_ok": _percent(convs, "all_ok"),
+            "overall_ok": round(100.0 * (sum(v.all_ok for v in mine) + sum(c.all_ok for c in convs)) / both, 1)
+            if both else 0.0,
         }
     return summary
 
 
+def summarize_classes(conversations: list[ConversationVerdict]) -> dict:
+    """Share of right conversations per class (digression, interest up front, ...)."""
+    classes = sorted({c.cls for c in conversations})
+    return {cls: {"n": sum(c.cls == cls for c in conversations),
+                  "ok": _percent([c for c in conversations if c.cls == cls], "all_ok")} for cls in classes}
+
+
 def format_table(summary: dict) -> str:
-    """Plain-text table, one row per language."""
-    header = f"{'lang':<5}{'n':>4}{'refused':>9}{'language ok':>13}{'citation ok':>13}{'facts ok':>10}{'all ok':>9}"
+    """Plain-text table, one row per language: single questions, conversations, both."""
+    header = (f"{'lang':<5}{'n':>4}{'refused':>9}{'language ok':>13}{'citation ok':>13}{'facts ok':>10}"
+              f"{'single ok':>11}{'convs':>7}{'conv ok':>9}{'overall':>9}")
     rows = [header, "-" * len(header)]
     for lang, s in summary.items():
         rows.append(f"{lang:<5}{s['n']:>4}{s['refused']:>9}{s['language_ok']:>12.1f}%"
-                    f"{s['citation_ok']:>12.1f}%{s['facts_ok']:>9.1f}%{s['all_ok']:>8.1f}%")
+                    f"{s['citation_ok']:>12.1f}%{s['facts_ok']:>9.1f}%{s['all_ok']:>10.1f}%"
+                    f"{s['conversations']:>7}{s['conversations_ok']:>8.1f}%{s['overall_ok']:>8.1f}%")
     return "\n".join(rows)
+
+
+def format_classes(classes: dict) -> str:
+    """One line per conversation class."""
+    return "\n".join(f"{cls:<26}{c['n']:>4}{c['ok']:>8.1f}%" for cls, c in classes.items())
+
+
+def format_conversation_failures(conversations: list[ConversationVerdict], verbose: bool) -> str:
+    """Each failed conversation with every turn (all of them with -v)."""
+    lines = []
+    for c in conversations:
+        if c.all_ok and not verbose:
+            continue
+        lines.append(f"{'ok  ' if c.all_ok else 'FAIL'} [{c.lang}] conversation {c.id} ({c.cls})")
+        for t in c.turns:
+            reply = " ".join(t.reply.split())[:160]
+            lines.append(f"   {'ok ' if t.all_ok else 'BAD'} {t.text!r} ({t.expect}): {'; '.join(t.reasons) or '-'}\n"
+                         f"         reply: {reply!r}")
+    return "\n".join(lines)
 
 
 def format_failures(verdicts: list[Verdict], verbose: bool) -> str:
@@ -341,12 +466,17 @@ def format_failures(verdicts: list[Verdict], verbose: bool) -> str:
     return "\n".join(lines)
 
 
-def write_results(path: Path, url: str, summary: dict, verdicts: list[Verdict], refused: list[Question]) -> None:
+def write_results(path: Path, url: str, summary: dict, verdicts: list[Verdict], refused: list[Question],
+                  conversations: list[ConversationVerdict] = (), refused_conversations: list = ()) -> None:
     """Machine-readable results for the README and later comparison."""
     doc = {
         "url": url, "run_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "summary": summary,
+        "classes": summarize_classes(list(conversations)),
         "questions": [dict(asdict(v), all_ok=v.all_ok) for v in verdicts],
-        "refused_in_training_data": [{"lang": q.lang, "text": q.text} for q in refused],
+        "conversations": [{"lang": c.lang, "id": c.id, "class": c.cls, "all_ok": c.all_ok,
+                           "turns": [dict(asdict(t), all_ok=t.all_ok) for t in c.turns]} for c in conversations],
+        "refused_as_near_copies": [{"lang": q.lang, "text": q.text} for q in refused]
+        + [{"lang": c.lang, "conversation": c.id} for c in refused_conversations],
     }
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
@@ -354,7 +484,7 @@ def write_results(path: Path, url: str, summary: dict, verdicts: list[Verdict], 
 def missed_languages(summary: dict, min_accuracy: float) -> list[str]:
     """Languages whose all-ok share is below the bar (given as 0.95 or 95)."""
     bar = min_accuracy * 100 if min_accuracy <= 1 else min_accuracy
-    return [lang for lang, s in summary.items() if lang != "all" and s["n"] and s["all_ok"] < bar]
+    return [lang for lang, s in summary.items() if lang != "all" and s["n"] and s["overall_ok"] < bar]
 
 
 # ---------------------------------------------------------------- main
@@ -370,6 +500,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     p.add_argument("--min-accuracy", type=float, default=None)
     p.add_argument("--check-overlap", action="store_true", help="only report overlap with training data")
+    p.add_argument("--keep-copies", action="store_true",
+                   help="score near-copies too (only to measure a model trained before the set existed)")
     p.add_argument("-v", "--verbose", action="store_true", help="print every question and reply")
     return p.parse_args(argv)
 
@@ -378,21 +510,30 @@ def main(argv: list[str] | None = None) -> int:
     """Loads, guards against training overlap, asks every question, prints and saves the scores."""
     args = parse_args(argv)
     langs = tuple(code for code in args.langs.split(",") if code)
-    questions, refused = split_by_overlap(load_heldout(args.heldout_dir, langs), load_training_texts(args.nlu_dir))
+    known = set() if args.keep_copies else load_training_texts(args.nlu_dir) | other_heldout_texts(args.heldout_dir)
+    questions, refused = split_by_overlap(load_heldout(args.heldout_dir, langs), known)
+    dialogues, refused_dialogues = split_by_overlap(load_conversations(args.heldout_dir, langs), known)
     for q in refused:
-        print(f"REFUSED (verbatim in training data) [{q.lang}] {q.text!r}", file=sys.stderr)
+        print(f"REFUSED (near-copy of training data or another set) [{q.lang}] {q.text!r}", file=sys.stderr)
+    for c in refused_dialogues:
+        print(f"REFUSED conversation [{c.lang}] {c.id}", file=sys.stderr)
     if args.check_overlap:
-        print(f"{len(refused)} of {len(questions) + len(refused)} held-out questions appear in {args.nlu_dir}")
+        total = len(questions) + len(refused) + len(dialogues) + len(refused_dialogues)
+        print(f"{len(refused) + len(refused_dialogues)} of {total} held-out entries are near-copies")
         return 0
     if not server_is_up(args.url):
         print(f"Rasa is not answering at {args.url} (start it with `make run`)", file=sys.stderr)
         return 2
     run_id = uuid.uuid4().hex[:8]
     verdicts = [ask_and_score(args.url, q, fresh_sender(run_id, i), args.timeout) for i, q in enumerate(questions)]
-    summary = summarize(verdicts, refused, langs)
+    played = [run_conversation(args.url, c, fresh_sender(run_id, f"c{i}"), args.timeout)
+              for i, c in enumerate(dialogues)]
+    summary = summarize(verdicts, refused, langs, played, refused_dialogues)
     print(format_failures(verdicts, args.verbose))
+    print(format_conversation_failures(played, args.verbose))
     print(format_table(summary))
-    write_results(args.out, args.url, summary, verdicts, refused)
+    print(format_classes(summarize_classes(played)))
+    write_results(args.out, args.url, summary, verdicts, refused, played, refused_dialogues)
     print(f"results: {args.out}")
     missed = missed_languages(summary, args.min_accuracy) if args.min_accuracy is not None else []
     if missed:
