@@ -8,6 +8,7 @@ from rasa_sdk.events import SlotSet
 
 from actions import rendering
 from actions.resolution import last_list, measure_by_ordinal, picked_from_list, referenced_item
+from actions.retrieval import get_index
 from actions.turn import AdvisorAction, Turn
 
 # Quick-start buttons under the greeting and the help text: (ui key of the title, intent).
@@ -15,11 +16,16 @@ MENU = (
     ("button.list_measures", "list_measures"),
     ("button.list_routes", "list_routes"),
     ("button.recommend_route", "recommend_route"),
-    ("button.how_to_invest", "how_to_invest"),
+    ("button.investor_profile", "investor_profile"),
     ("button.paper_info", "paper_info"),
     ("button.human_handoff", "human_handoff"),
 )
 SMALLTALK_WITH_MENU = {"greet", "help"}
+# A key point leads the answer when the question is at least this close to it in meaning (cosine of
+# multilingual sentence vectors; "measure 9" is ~0.1-0.2 to any point, a question about one point ~0.4+).
+LEAD_POINT_MIN = 0.4
+# Intents answered with the investor-profile offer as a button: the profile is offered, never forced.
+PROFILE_OFFER_INTENTS = {"how_to_invest", "investment_openings"}
 
 
 def menu_buttons(turn: Turn) -> list[dict[str, str]]:
@@ -32,24 +38,69 @@ def measures(turn: Turn) -> list:
     return [item for item in turn.kb.items("section") if "." not in item.id and item.id != "13"]
 
 
-def show_list(turn: Turn, items: list, intro_key: str) -> list:
+def show_list(turn: Turn, items: list, intro_key: str, extra_buttons: list | None = None) -> list:
     """A numbered list with drill-down buttons; remembers it for "the second one"."""
     turn.say(
         rendering.numbered_list(turn.kb, items, turn.lang, turn.ui(intro_key)),
-        rendering.item_buttons(turn.kb, items, turn.lang, turn.settings.max_list_buttons),
+        rendering.item_buttons(turn.kb, items, turn.lang, turn.settings.max_list_buttons)
+        + (extra_buttons or []),
     )
     return [SlotSet("last_list", [item.ref for item in items])]
 
 
-def show_item(turn: Turn, item) -> list:
-    """One item in full; a section with sub-sections offers them as buttons."""
+def semantic_index(turn: Turn):
+    """The KB's sentence-vector index (vectors cached in the data dir)."""
+    return get_index(turn.kb, turn.settings.data_dir / "cache")
+
+
+def asked_point(turn: Turn, item) -> int:
+    """The key point of `item` the user's words ask about, or -1 (a button or "measure 9" asks none)."""
+    if not turn.text or turn.text.startswith("/"):
+        return -1
+    point, similarity = semantic_index(turn).closest_point(turn.text, item)
+    return point if similarity >= LEAD_POINT_MIN else -1
+
+
+def show_item(turn: Turn, item, extra_buttons: list | None = None) -> list:
+    """One item in full, leading with the point asked; a section's sub-sections come as buttons."""
     children = [child for child in turn.kb.items(item.kind) if child.id.startswith(f"{item.id}.")]
     buttons = rendering.item_buttons(turn.kb, children, turn.lang, turn.settings.max_list_buttons)
-    turn.say(rendering.item_answer(turn.kb, item, turn.lang), buttons or None)
+    answer = rendering.item_answer(turn.kb, item, turn.lang, lead=asked_point(turn, item))
+    turn.say(answer, (buttons + (extra_buttons or [])) or None)
     events = [SlotSet("last_item", item.ref)]
     if children:
         events.append(SlotSet("last_list", [child.ref for child in children]))
     return events
+
+
+def closest_first(turn: Turn, items: list) -> list:
+    """The items ordered by how close the question is to each in meaning (a button keeps KB order)."""
+    if len(items) < 2 or not turn.text or turn.text.startswith("/"):
+        return items
+    order = {hit.item.ref: n for n, hit in enumerate(semantic_index(turn).search(turn.text, limit=100))}
+    return sorted(items, key=lambda item: order.get(item.ref, len(order)))
+
+
+def profile_offer(turn: Turn) -> list[dict[str, str]]:
+    """The investor-profile button offered under informational answers about investing."""
+    return [rendering.button(turn.ui("button.investor_profile"), "investor_profile")]
+
+
+def answer_topic(turn: Turn, intent: str) -> list:
+    """A topic question: the closest item in full (its asked point first), then the others in brief."""
+    items = closest_first(turn, turn.kb.topic_items(intent))
+    if not items:
+        return out_of_scope(turn)
+    offer = profile_offer(turn) if intent in PROFILE_OFFER_INTENTS else []
+    if len(items) == 1:
+        return show_item(turn, items[0], offer)
+    best, others = items[0], items[1:]
+    text = rendering.item_answer(turn.kb, best, turn.lang, lead=asked_point(turn, best))
+    turn.say(
+        f"{text}\n\n{rendering.items_summary(turn.kb, others, turn.lang)}",
+        rendering.item_buttons(turn.kb, items, turn.lang, turn.settings.max_list_buttons) + offer,
+    )
+    return [SlotSet("last_item", best.ref), SlotSet("last_list", [item.ref for item in items])]
 
 
 class ActionSmalltalk(AdvisorAction):
@@ -70,16 +121,7 @@ class ActionAnswerTopic(AdvisorAction):
     action_name = "action_answer_topic"
 
     def respond(self, turn: Turn, domain: dict) -> list:
-        items = turn.kb.topic_items(turn.intent or "")
-        if not items:
-            return out_of_scope(turn)
-        if len(items) == 1:
-            return show_item(turn, items[0])
-        turn.say(
-            rendering.items_summary(turn.kb, items, turn.lang),
-            rendering.item_buttons(turn.kb, items, turn.lang, turn.settings.max_list_buttons),
-        )
-        return [SlotSet("last_list", [item.ref for item in items])]
+        return answer_topic(turn, turn.intent or "")
 
 
 class ActionListMeasures(AdvisorAction):
@@ -125,11 +167,14 @@ class ItemOrListAction(AdvisorAction):
     def list_intro(self) -> str:
         """The UI key that introduces the list when nothing was named."""
 
+    offers_profile = False  # openings end with the investor-profile offer
+
     def respond(self, turn: Turn, domain: dict) -> list:
+        offer = profile_offer(turn) if self.offers_profile else []
         item = referenced_item(turn, [self.kind])
         if item is None:
-            return show_list(turn, turn.kb.items(self.kind), self.list_intro)
-        return show_item(turn, item)
+            return show_list(turn, turn.kb.items(self.kind), self.list_intro, offer)
+        return show_item(turn, item, offer)
 
 
 class ActionRouteInfo(ItemOrListAction):
@@ -146,6 +191,7 @@ class ActionInvestmentOpenings(ItemOrListAction):
     action_name = "action_investment_openings"
     kind = "opening"
     list_intro = "openings.intro"
+    offers_profile = True
 
 
 class ActionSelectItem(AdvisorAction):

@@ -6,18 +6,10 @@ from rasa_sdk.events import ActiveLoop, SlotSet, UserUtteranceReverted
 
 from actions import rendering
 from actions.answers import menu_buttons, out_of_scope
-from actions.resolution import best_match
+from actions.best_guess import did_you_mean
+from actions.forms import form_slots
 from actions.turn import AdvisorAction, Turn
 
-# Intents whose "did you mean" button can carry the item the user named.
-ITEM_KINDS_BY_INTENT = {
-    "measure_info": ["section"],
-    "route_info": ["route"],
-    "investment_openings": ["opening"],
-}
-NOT_OFFERED = {"nlu_fallback", "out_of_scope", "affirm", "deny", "inform", "select_item", "stop"}
-MAX_SUGGESTIONS = 3
-FORM_SLOTS = ("interests", "sector", "involvement", "country", "consent", "contact_name", "contact_email")
 
 
 class ActionChangeLanguage(AdvisorAction):
@@ -59,35 +51,12 @@ class ActionOutOfScope(AdvisorAction):
 
 
 class ActionAskAffirmation(AdvisorAction):
-    """First fallback stage: "did you mean" with the likeliest intents as localized buttons."""
+    """ "Did you mean" with the likeliest intents as localized buttons (kept for Rasa's fallback loop)."""
 
     action_name = "action_default_ask_affirmation"
 
     def respond(self, turn: Turn, domain: dict) -> list:
-        buttons = [suggestion_button(turn, name) for name in suggested_intents(turn)]
-        buttons.append(rendering.button(turn.ui("button.something_else"), "out_of_scope"))
-        turn.say(turn.ui("fallback.did_you_mean"), buttons)
-        return []
-
-
-def suggested_intents(turn: Turn) -> list[str]:
-    """The most likely intents NLU saw, those that make sense as a suggestion."""
-    ranking = turn.tracker.latest_message.get("intent_ranking") or []
-    names = [entry.get("name") for entry in ranking]
-    offered = [
-        name for name in names if name and name not in NOT_OFFERED and turn.kb.has_ui(f"intent.{name}")
-    ]
-    return offered[:MAX_SUGGESTIONS]
-
-
-def suggestion_button(turn: Turn, intent: str) -> dict[str, str]:
-    """A button for one intent, with the item the user named when the intent takes one."""
-    kinds = ITEM_KINDS_BY_INTENT.get(intent)
-    item = best_match(turn, turn.text, kinds) if kinds else None
-    if item is not None:
-        title = f"{turn.ui(f'intent.{intent}')}: {turn.kb.text(item, 'title', turn.lang)}"
-        return rendering.button(title, intent, item.ref)
-    return rendering.button(turn.ui(f"intent.{intent}"), intent)
+        return did_you_mean(turn)
 
 
 class ActionAskRephrase(AdvisorAction):
@@ -120,5 +89,5 @@ class ActionCancelForm(AdvisorAction):
         turn.say(turn.ui("form.cancelled" if running else "form.nothing_to_cancel"), menu_buttons(turn))
         # the same events with or without a form, as the rules expect of this action
         return [ActiveLoop(None), SlotSet("requested_slot", None)] + [
-            SlotSet(slot, None) for slot in FORM_SLOTS
+            SlotSet(slot, None) for slot in form_slots(domain)
         ]

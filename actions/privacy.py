@@ -5,19 +5,10 @@ from __future__ import annotations
 from rasa_sdk.events import SlotSet
 
 from actions import leads, rendering
+from actions.forms import form_slots
 from actions.turn import AdvisorAction, Turn
 
-FORGETTABLE_SLOTS = (
-    "last_list",
-    "last_item",
-    "interests",
-    "sector",
-    "involvement",
-    "country",
-    "consent",
-    "contact_name",
-    "contact_email",
-)
+CONVERSATION_SLOTS = ("last_list", "last_item")  # what was shown; the form slots come from the domain
 
 
 class ActionForgetMe(AdvisorAction):
@@ -31,7 +22,7 @@ class ActionForgetMe(AdvisorAction):
 
     def respond(self, turn: Turn, domain: dict) -> list:
         if turn.intent == "affirm":
-            return forget(turn)
+            return forget(turn, domain)
         if turn.intent == "deny":
             turn.say(turn.ui("forget.kept"))
             return []
@@ -45,9 +36,9 @@ class ActionForgetMe(AdvisorAction):
         return []
 
 
-def forget(turn: Turn) -> list:
+def forget(turn: Turn, domain: dict) -> list:
     """Deletes the leads now; the `forgotten` marker makes the tracker store drop the conversation."""
     leads.delete_leads(turn.settings.leads_path, turn.tracker.sender_id)
     turn.say(turn.ui("forget.done"))
     turn.custom["forgotten"] = True
-    return [SlotSet(slot, None) for slot in FORGETTABLE_SLOTS]
+    return [SlotSet(slot, None) for slot in CONVERSATION_SLOTS + tuple(form_slots(domain))]

@@ -61,12 +61,20 @@ def parse_involvement(text: str, ref: str | None) -> str | None:
     chosen = ref_id(ref, "involvement")
     if chosen in ids:
         return chosen
-    lowered = text.lower()
-    for ident in ids:
-        if any(word in lowered for words in involvement_words()[ident].values() for word in words):
-            return ident
+    named = parse_involvement_words(text)
+    if named:
+        return named
     number = query.parse_ordinal(text)
     return ids[number - 1] if number and 1 <= number <= len(ids) else None
+
+
+def parse_involvement_words(text: str) -> str | None:
+    """The way of taking part named in words ("buy shares", "入股"), in any of the languages."""
+    lowered = (text or "").lower()
+    for ident in involvement_ids():
+        if any(word in lowered for words in involvement_words()[ident].values() for word in words):
+            return ident
+    return None
 
 
 def clean_free_text(text: str) -> str | None:

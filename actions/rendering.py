@@ -37,11 +37,12 @@ def shorten(title: str, limit: int = MAX_BUTTON_TITLE) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
-def item_answer(kb, item, lang: str, with_points: bool = True) -> str:
-    """One item in full: title, summary, key points, ending with its citation."""
-    lines = [kb.text(item, "title", lang), kb.text(item, "summary", lang)]
-    if with_points:
-        lines += [f"• {point}" for point in kb.points(item, lang)]
+def item_answer(kb, item, lang: str, with_points: bool = True, lead: int = -1) -> str:
+    """One item in full: title, the point asked (if any), summary, the other key points, citation last."""
+    points = kb.points(item, lang) if with_points else []
+    first = [f"➤ {points[lead]}"] if 0 <= lead < len(points) else []
+    rest = [f"• {point}" for n, point in enumerate(points) if n != lead or not first]
+    lines = [kb.text(item, "title", lang)] + first + [kb.text(item, "summary", lang)] + rest
     return _cite_last(lines, kb.citation(item))
 
 

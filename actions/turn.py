@@ -32,6 +32,7 @@ class Turn:
     settings: Settings
     choice: language.LanguageChoice
     custom: dict[str, Any] = field(default_factory=dict)
+    intent_override: str | None = None  # the intent being answered when it is not NLU's (best guess)
 
     @classmethod
     def start(cls, tracker: Tracker, dispatcher: CollectingDispatcher) -> "Turn":
@@ -55,7 +56,14 @@ class Turn:
 
     @property
     def intent(self) -> str | None:
+        if self.intent_override:
+            return self.intent_override
         return (self.tracker.latest_message.get("intent") or {}).get("name")
+
+    @property
+    def confidence(self) -> float:
+        """NLU's confidence in the latest message's intent (a button press counts as sure)."""
+        return float((self.tracker.latest_message.get("intent") or {}).get("confidence") or 0.0)
 
     @property
     def item(self) -> str | None:
@@ -138,3 +146,11 @@ class AdvisorAction(Action, ABC):
     @abstractmethod
     def respond(self, turn: Turn, domain: dict) -> list:
         """Says what the action says and returns its events."""
+
+    def answer_as(self, turn: Turn, intent: str, domain: dict) -> list:
+        """Answers as if NLU had recognised `intent` (a best guess, or a question asked inside a form)."""
+        turn.intent_override = intent
+        try:
+            return self.respond(turn, domain)
+        finally:
+            turn.intent_override = None

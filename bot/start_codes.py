@@ -39,7 +39,7 @@ def resolve(code: str | None) -> StartAction:
     if head == "lang" and normalize_language(rest):
         return StartAction("/change_language", language=normalize_language(rest))
     simple = {
-        "invest": "/how_to_invest",
+        "invest": "/investor_profile",
         "routes": "/list_routes",
         "measures": "/list_measures",
         "source": "/paper_info",

@@ -32,7 +32,7 @@ TOPIC_COMMANDS = {
     "help": "/help",
     "measures": "/list_measures",
     "routes": "/list_routes",
-    "invest": "/how_to_invest",
+    "invest": "/investor_profile",
     "source": "/paper_info",
     "contact": "/human_handoff",
     "forget": "/forget_me",

@@ -142,7 +142,9 @@ def test_openings_list_and_one_opening(kb):
     messages, _ = run(
         answers.ActionInvestmentOpenings(), make_tracker("what can I invest in", "investment_openings")
     )
-    assert len(messages[0]["buttons"]) == len(kb.items("opening"))
+    buttons = messages[0]["buttons"]
+    assert len(buttons) == len(kb.items("opening")) + 1
+    assert buttons[-1] == {"title": kb.ui("button.investor_profile", "en"), "payload": "/investor_profile"}
     opening = kb.items("opening")[0]
     messages, _ = run(
         answers.ActionInvestmentOpenings(),

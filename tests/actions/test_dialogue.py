@@ -98,14 +98,14 @@ def test_rephrase_and_give_up_are_localized(kb):
     assert events[0] == {"event": "rewind", "timestamp": None}
 
 
-def test_stop_cancels_a_running_form_and_forgets_its_answers(kb):
+def test_stop_cancels_a_running_form_and_forgets_its_answers(kb, domain):
     tracker = make_tracker(
         "отмена",
         "stop",
         active_loop="investor_form",
         slots={"requested_slot": "country", "sector": ["media"]},
     )
-    messages, events = run(dialogue.ActionCancelForm(), tracker)
+    messages, events = run(dialogue.ActionCancelForm(), tracker, domain)
     assert texts(messages) == [kb.ui("form.cancelled", "ru")]
     assert {"event": "active_loop", "name": None, "timestamp": None} in events
     slots = slot_events(events)

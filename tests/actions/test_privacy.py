@@ -38,11 +38,11 @@ def test_forget_me_asks_for_confirmation_first(kb):
     assert len(leads.leads_of(get_settings().leads_path, "web:test-session")) == 1
 
 
-def test_yes_deletes_only_this_senders_leads_and_marks_the_reply_forgotten(kb):
+def test_yes_deletes_only_this_senders_leads_and_marks_the_reply_forgotten(kb, domain):
     store_lead("web:test-session")
     store_lead("telegram:7")
     messages, events = run(
-        privacy.ActionForgetMe(), make_tracker("/affirm", "affirm", slots={"language": "es"})
+        privacy.ActionForgetMe(), make_tracker("/affirm", "affirm", slots={"language": "es"}), domain
     )
     assert texts(messages) == [kb.ui("forget.done", "es")]
     assert messages[-1]["custom"] == {"language": "es", "forgotten": True}

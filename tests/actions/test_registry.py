@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.executor import ActionExecutor
 
-from actions import dialogue, flows, profile
+import yaml
+
+from actions import best_guess, contact, investor, profile
+from tests.actions.conftest import ROOT
 from tests.actions.conftest import make_tracker, run, texts
 
 RASA_DEFAULT_OVERRIDES = {
@@ -32,7 +35,7 @@ def test_every_suggestable_intent_has_a_did_you_mean_title(kb, domain):
     missing = [
         name
         for name in domain["intents"]
-        if name not in dialogue.NOT_OFFERED and not kb.has_ui(f"intent.{name}")
+        if name not in best_guess.NOT_OFFERED and not kb.has_ui(f"intent.{name}")
     ]
     assert missing == []
 
@@ -48,13 +51,13 @@ def test_language_slot_values_are_the_kb_languages(kb, domain):
 @pytest.mark.parametrize(
     "action, buttons",
     [
-        (flows.ActionAskSector, lambda kb: [f'/inform{{"item": "sector:{t}"}}' for t in kb.tags("sector")]),
+        (investor.ActionAskSector, lambda kb: [f'/inform{{"item": "sector:{t}"}}' for t in kb.tags("sector")]),
         (
-            flows.ActionAskInvolvement,
+            investor.ActionAskInvolvement,
             lambda kb: [f'/inform{{"item": "involvement:{i}"}}' for i in profile.involvement_ids()],
         ),
-        (flows.ActionAskCountry, lambda kb: []),
-        (flows.ActionAskContactName, lambda kb: []),
+        (investor.ActionAskCountry, lambda kb: []),
+        (contact.ActionAskContactName, lambda kb: []),
     ],
 )
 def test_form_questions_are_localized_with_their_choices(kb, action, buttons):
@@ -62,3 +65,17 @@ def test_form_questions_are_localized_with_their_choices(kb, action, buttons):
     assert texts(messages) == [kb.ui(f"form.ask_{action.slot}", "ru")]
     assert [b["payload"] for b in messages[0].get("buttons") or []] == buttons(kb)
     assert messages[-1]["custom"] == {"language": "ru"}
+
+
+def test_the_answer_registry_agrees_with_the_rules(domain):
+    """Questions inside forms and best guesses are answered by the action the rules give the intent."""
+    ruled = {}
+    for path in (ROOT / "data" / "rules").glob("*.yml"):
+        for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
+            steps = rule["steps"]
+            if len(steps) == 2 and "intent" in steps[0] and "action" in steps[1] and not rule.get("condition"):
+                ruled[steps[0]["intent"]] = steps[1]["action"]
+    registry = {intent: action().name() for intent, action in best_guess.ANSWER_ACTIONS.items()}
+    assert {i: a for i, a in registry.items() if i in ruled} == {i: ruled[i] for i in registry if i in ruled}
+    assert set(registry) <= set(ruled), "every registered intent has its rule"
+    assert set(registry) <= set(domain["intents"])

@@ -29,4 +29,4 @@ def test_unknown_or_malformed_codes_greet(code):
 
 
 def test_invest_code():
-    assert resolve("invest").message == "/how_to_invest"
+    assert resolve("invest").message == "/investor_profile"

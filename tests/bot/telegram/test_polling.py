@@ -65,7 +65,7 @@ async def test_long_reply_is_split_on_paragraphs_with_buttons_on_the_last_part(p
     [
         ("measure_9", '/measure_info{"item": "section:9"}', None),
         ("route_silk", '/route_info{"item": "route:silk"}', None),
-        ("invest", "/how_to_invest", None),
+        ("invest", "/investor_profile", None),
         ("lang_fr", "/change_language", "fr"),
         ("no-such-code", "/greet", None),
     ],
@@ -86,7 +86,7 @@ async def test_plain_start_greets(polling, bot_api, fake_rasa):
 @pytest.mark.parametrize(
     ("command", "message"),
     [("/help", "/help"), ("/measures", "/list_measures"), ("/routes", "/list_routes"),
-     ("/invest", "/how_to_invest"), ("/source", "/paper_info"), ("/contact", "/human_handoff"),
+     ("/invest", "/investor_profile"), ("/source", "/paper_info"), ("/contact", "/human_handoff"),
      ("/forget", "/forget_me")],
 )
 async def test_menu_commands_ask_rasa_the_matching_question(polling, bot_api, fake_rasa, command, message):

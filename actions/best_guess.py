@@ -1,0 +1,159 @@
+"""What the user most likely asked, where the intent classifier alone is unsure or a form is running.
+
+Two places need it: a message whose intent is below the confidence threshold (`nlu_fallback`), and a
+question asked in the middle of a form ("wait, what does measure 9 say?"). In both, answering from the
+paper beats asking back: the classifier's best intent is taken when the meaning-based search of the KB
+agrees with it, the closest KB item is answered when it is clearly close, and only then does the
+assistant say "did you mean" with the likeliest topics as buttons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from actions import answers, profile, rendering, routes
+from actions.answers import semantic_index, show_item
+from actions.resolution import best_match, referenced_item
+from actions.turn import AdvisorAction, Turn
+
+TOPIC_INTENTS = (
+    "government_role", "investor_protection", "smart_industry", "publicity", "talent", "environment",
+    "trends", "differentiation", "international_cooperation", "conclusion", "figures", "how_to_invest",
+)
+SMALLTALK_INTENTS = ("greet", "goodbye", "thank", "help", "bot_challenge")
+# intent -> the action that answers it; one registry for the fallback and for questions inside forms
+# (data/rules/answers.yml and smalltalk.yml map the same intents to the same actions; a test checks).
+ANSWER_ACTIONS: dict[str, type[AdvisorAction]] = {
+    "list_measures": answers.ActionListMeasures,
+    "measure_info": answers.ActionMeasureInfo,
+    "list_routes": answers.ActionListRoutes,
+    "route_info": answers.ActionRouteInfo,
+    "investment_openings": answers.ActionInvestmentOpenings,
+    "select_item": answers.ActionSelectItem,
+    "paper_info": answers.ActionPaperInfo,
+    "recommend_route": routes.ActionRecommendRoutes,
+    **{intent: answers.ActionAnswerTopic for intent in TOPIC_INTENTS},
+    **{intent: answers.ActionSmalltalk for intent in SMALLTALK_INTENTS},
+}
+ITEM_KINDS = {"measure_info": ("section",), "route_info": ("route",), "investment_openings": ("opening",)}
+NOT_OFFERED = {"nlu_fallback", "out_of_scope", "affirm", "deny", "inform", "select_item", "stop"}
+MAX_SUGGESTIONS = 3  # "did you mean" buttons
+GUESS_MIN_CONFIDENCE = 0.25  # the classifier's best intent counts as a guess from here, if the KB agrees
+OUT_OF_SCOPE_MIN_CONFIDENCE = 0.4  # an unsure "out of scope" still gets the honest reply from here
+RETRIEVAL_MIN_SIMILARITY = 0.5  # the closest KB item alone is answered from this similarity
+AGREEMENT_DEPTH = 3  # the intent's items must be among this many closest KB items
+
+
+@dataclass(frozen=True)
+class Guess:
+    """Either an intent to answer as if NLU had been sure, or one KB item to answer directly."""
+
+    intent: str | None = None
+    item: Any = None
+
+
+def ranked_intents(turn: Turn) -> list[tuple[str, float]]:
+    """The classifier's ranking without the fallback pseudo-intent."""
+    ranking = turn.tracker.latest_message.get("intent_ranking") or []
+    return [(e["name"], float(e.get("confidence") or 0)) for e in ranking if e.get("name") not in (None, "nlu_fallback")]
+
+
+def agrees(turn: Turn, intent: str, close: list) -> bool:
+    """True if the meaning-based search supports the intent (or the intent needs no KB item)."""
+    if intent in SMALLTALK_INTENTS or intent in ("list_measures", "list_routes", "paper_info", "recommend_route"):
+        return True
+    if intent in ITEM_KINDS:
+        return referenced_item(turn, ITEM_KINDS[intent]) is not None or any(
+            hit.item.kind in ITEM_KINDS[intent] for hit in close
+        )
+    topic = {item.ref for item in turn.kb.topic_items(intent)}
+    return any(hit.item.ref in topic for hit in close)
+
+
+def best_guess(turn: Turn) -> Guess | None:
+    """The likeliest reading of an unsure message, or None when nothing is likely enough."""
+    ranking = ranked_intents(turn)
+    close = semantic_index(turn).search(turn.text, limit=AGREEMENT_DEPTH) if turn.text else []
+    for intent, confidence in ranking[:2]:
+        if intent == "out_of_scope" and confidence >= OUT_OF_SCOPE_MIN_CONFIDENCE:
+            return Guess(intent="out_of_scope")
+        if intent in ANSWER_ACTIONS and confidence >= GUESS_MIN_CONFIDENCE and agrees(turn, intent, close):
+            return Guess(intent=intent)
+    if close and close[0].score >= RETRIEVAL_MIN_SIMILARITY:
+        return Guess(item=close[0].item)
+    return None
+
+
+def answer_intent(turn: Turn, intent: str, domain: dict) -> list:
+    """Answers as the intent's own action would (without closing the turn: the caller does)."""
+    if intent == "out_of_scope":
+        return answers.out_of_scope(turn)
+    return ANSWER_ACTIONS[intent]().answer_as(turn, intent, domain)
+
+
+def answer_guess(turn: Turn, guess: Guess, domain: dict) -> list:
+    """Says the answer the guess points to."""
+    if guess.intent:
+        return answer_intent(turn, guess.intent, domain)
+    return show_item(turn, guess.item)
+
+
+def slot_values(events: list) -> dict[str, Any]:
+    """SlotSet events as a slot -> value dict (what a form validation returns)."""
+    return {e["name"]: e["value"] for e in events if isinstance(e, dict) and e.get("event") == "slot"}
+
+
+class ActionBestGuess(AdvisorAction):
+    """Low NLU confidence: answer the likeliest question from the paper, else "did you mean"."""
+
+    action_name = "action_best_guess"
+
+    def respond(self, turn: Turn, domain: dict) -> list:
+        guess = best_guess(turn)
+        if guess is None:
+            return did_you_mean(turn)
+        return answer_guess(turn, guess, domain)
+
+
+def did_you_mean(turn: Turn) -> list:
+    """Asks back with the likeliest topics as buttons (and "something else")."""
+    buttons = [suggestion_button(turn, name) for name in suggested_intents(turn)]
+    buttons.append(rendering.button(turn.ui("button.something_else"), "out_of_scope"))
+    turn.say(turn.ui("fallback.did_you_mean"), buttons)
+    return []
+
+
+def suggested_intents(turn: Turn) -> list[str]:
+    """The most likely intents NLU saw, those that make sense as a suggestion."""
+    names = [name for name, _ in ranked_intents(turn)]
+    offered = [name for name in names if name not in NOT_OFFERED and turn.kb.has_ui(f"intent.{name}")]
+    return offered[:MAX_SUGGESTIONS]
+
+
+def suggestion_button(turn: Turn, intent: str) -> dict[str, str]:
+    """A button for one intent, with the item the user named when the intent takes one."""
+    kinds = ITEM_KINDS.get(intent)
+    item = best_match(turn, turn.text, kinds) if kinds else None
+    if item is not None:
+        title = f"{turn.ui(f'intent.{intent}')}: {turn.kb.text(item, 'title', turn.lang)}"
+        return rendering.button(title, intent, item.ref)
+    return rendering.button(turn.ui(f"intent.{intent}"), intent)
+
+
+class ActionFreeAnswer(AdvisorAction):
+    """A form-style answer with no form running ("revolutionary history", "film and TV"): interests
+    get route suggestions, sectors the openings that fit, anything else the best guess."""
+
+    action_name = "action_free_answer"
+
+    def respond(self, turn: Turn, domain: dict) -> list:
+        if routes.stated_interests(turn):
+            return routes.ActionRecommendRoutes().respond(turn, domain)
+        sectors = profile.parse_sectors(turn.text, turn.item, turn.kb.tags("sector"))
+        if sectors:
+            matches = routes.rank_by_tags(turn.kb.items("opening"), sectors)
+            return answers.show_list(turn, matches, "openings.intro", answers.profile_offer(turn))
+        guess = best_guess(turn)
+        return answer_guess(turn, guess, domain) if guess else did_you_mean(turn)
+

@@ -1,0 +1,115 @@
+"""The investor profile: sector, way of taking part and country, then the openings that fit.
+
+Started only when asked for (the "build my profile" button, or "match me with openings"): questions
+about how investors can take part are answered from the paper first (answers.PROFILE_OFFER_INTENTS).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import profile, rendering
+from actions.forms import AskAction, AskTagAction, LocalizedValidation
+from actions.routes import rank_by_tags
+from actions.turn import AdvisorAction, Turn
+
+
+class ActionAskSector(AskTagAction):
+    """Which sector the investor looks at."""
+
+    slot = "sector"
+    tag_kind = "sector"
+
+
+class ActionAskInvolvement(AskAction):
+    """How the investor wants to take part (capital, shares, cooperation, expertise)."""
+
+    slot = "involvement"
+
+    def buttons(self, turn: Turn) -> list[dict[str, str]]:
+        return [
+            rendering.button(turn.ui(f"involvement.{ident}"), "inform", f"involvement:{ident}")
+            for ident in profile.involvement_ids()
+        ]
+
+
+class ActionAskCountry(AskAction):
+    """Where the investor is based."""
+
+    slot = "country"
+
+
+def sectors_named(tracker: Tracker) -> list[str]:
+    from actions.kb import get_kb
+
+    text, ref = LocalizedValidation.answer(tracker)
+    return profile.parse_sectors(text, ref, get_kb().tags("sector"))
+
+
+class ValidateInvestorForm(LocalizedValidation):
+    """Reads sector, involvement and country, from the opening message too ("I'd invest in film")."""
+
+    def name(self) -> str:
+        return "validate_investor_form"
+
+    async def extract_sector(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+        sectors = sectors_named(tracker) if self.opening(tracker) and not tracker.get_slot("sector") else []
+        return {"sector": sectors} if sectors else {}
+
+    async def extract_involvement(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict:
+        if not self.opening(tracker) or tracker.get_slot("involvement"):
+            return {}
+        text, ref = self.answer(tracker)
+        chosen = profile.parse_involvement_words(text)
+        return {"involvement": chosen} if chosen else {}
+
+    def validate_sector(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        if self.opening(tracker):
+            return {"sector": value} if value else {}
+        return self.take(dispatcher, tracker, domain, "sector", sectors_named(tracker))
+
+    def validate_involvement(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        if self.opening(tracker):
+            return {"involvement": value} if value else {}
+        chosen = profile.parse_involvement(*self.answer(tracker))
+        return self.take(dispatcher, tracker, domain, "involvement", chosen)
+
+    def validate_country(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict[str, Any]:
+        country = profile.parse_country(self.answer(tracker)[0])
+        return self.take(dispatcher, tracker, domain, "country", country)
+
+
+class ActionInvestorMatches(AdvisorAction):
+    """The openings that fit the investor profile, with citations; the contact offer follows."""
+
+    action_name = "action_investor_matches"
+    ends_turn = False  # the contact form's consent question closes the turn
+
+    def respond(self, turn: Turn, domain: dict) -> list:
+        sectors = turn.tracker.get_slot("sector") or []
+        openings = turn.kb.items("opening")
+        matches = rank_by_tags(openings, sectors) or openings
+        involvement = turn.tracker.get_slot("involvement")
+        intro = turn.ui(
+            "investor.intro",
+            sectors=", ".join(turn.kb.tag_label(tag, turn.lang) for tag in sectors),
+            involvement=turn.ui(f"involvement.{involvement}") if involvement else "-",
+            country=turn.tracker.get_slot("country") or "-",
+        )
+        turn.say(
+            f"{intro}\n\n{rendering.items_summary(turn.kb, matches, turn.lang)}",
+            rendering.item_buttons(turn.kb, matches, turn.lang, turn.settings.max_list_buttons),
+        )
+        return [SlotSet("last_list", [item.ref for item in matches])]

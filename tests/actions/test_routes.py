@@ -1,0 +1,63 @@
+"""Route suggestions: interests named up front or later, every route when none is named."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions import best_guess, routes
+from tests.actions.conftest import make_tracker, run, slot_events, texts
+
+
+@pytest.mark.parametrize(
+    "text, lang, route",
+    [
+        ("recommend me a route, I'm into ethnic minority culture", "en", "tibet_qiang_yi"),
+        ("我对红色革命历史感兴趣，推荐条路线", "zh", "red_tourism"),
+        ("Welche Route passt zu mir? Ich liebe die Drei Reiche", "de", "three_kingdoms"),
+    ],
+)
+def test_an_interest_named_up_front_gets_suggestions_at_once(kb, text, lang, route):
+    messages, events = run(routes.ActionRecommendRoutes(), make_tracker(text, "recommend_route"))
+    answer = texts(messages)[0]
+    assert answer.startswith(kb.ui("recommend.intro", lang))
+    assert f"route:{route}" in slot_events(events)["last_list"]
+    assert kb.citation(kb.get("route", route)) in answer
+    assert messages[-1]["custom"] == {"language": lang}
+
+
+def test_no_interest_lists_every_route_with_a_line_and_the_interests_as_buttons(kb):
+    messages, events = run(routes.ActionRecommendRoutes(), make_tracker("which route suits me?", "recommend_route"))
+    answer = texts(messages)[0]
+    assert answer.startswith(kb.ui("recommend.overview", "en"))
+    for route in kb.items("route"):
+        assert kb.text(route, "title", "en") in answer
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        f'/recommend_route{{"item": "interest:{tag}"}}' for tag in kb.tags("interest")
+    ]
+    assert slot_events(events)["last_list"] == [route.ref for route in kb.items("route")]
+
+
+def test_an_interest_button_gets_its_routes(kb):
+    tracker = make_tracker(
+        '/recommend_route{"item":"interest:ecology"}', "recommend_route", entities={"item": "interest:ecology"}
+    )
+    _, events = run(routes.ActionRecommendRoutes(), tracker)
+    assert all("ecology" in kb.by_ref(ref).tags for ref in slot_events(events)["last_list"])
+
+
+def test_best_fitting_route_comes_first(kb):
+    ranked = routes.rank_by_tags(kb.items("route"), ["history", "literature"])
+    assert ranked[0].id == "three_kingdoms"
+
+
+def test_a_free_answer_after_the_overview_is_read_as_interests(kb):
+    messages, events = run(best_guess.ActionFreeAnswer(), make_tracker("revolutionary history", "inform"))
+    assert "route:red_tourism" in slot_events(events)["last_list"]
+    assert "§2" in texts(messages)[0]
+
+
+def test_a_free_answer_naming_a_sector_gets_the_openings_that_fit(kb):
+    messages, events = run(best_guess.ActionFreeAnswer(), make_tracker("film and TV", "inform"))
+    shown = slot_events(events)["last_list"]
+    assert shown and all("media" in kb.by_ref(ref).tags for ref in shown)
+    assert messages[0]["buttons"][-1]["payload"] == "/investor_profile"
