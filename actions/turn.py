@@ -81,7 +81,11 @@ class Turn:
 
     def language_events(self) -> list[SlotSet]:
         """Keeps the resolved language (and whether the user chose it) in the slots."""
-        return [SlotSet("language", self.lang), SlotSet("language_explicit", self.choice.explicit)]
+        return [
+            SlotSet("language", self.lang),
+            SlotSet("language_explicit", self.choice.explicit),
+            SlotSet("language_from_user", self.choice.from_user),
+        ]
 
     def close(self) -> None:
         """Ends the turn's reply with the language message the gateway relies on (CONTRACTS)."""
@@ -119,6 +123,7 @@ def language_inputs(tracker: Tracker) -> language.LanguageInputs:
         metadata=latest_metadata(tracker),
         previous=tracker.get_slot("language"),
         explicit=bool(tracker.get_slot("language_explicit")),
+        previous_from_user=bool(tracker.get_slot("language_from_user")),
     )
 
 

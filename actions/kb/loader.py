@@ -27,8 +27,8 @@ def load_kb(data_dir: Path) -> KnowledgeBase:
     tags = _load_tags(data_dir, languages)
     _check_item_refs(items, section_ids, tags)
     refs = {item.ref for group in items.values() for item in group}
-    texts, titles, funders = _load_texts(data_dir, languages, refs)
-    paper = _load_paper(data_dir, titles, funders, languages)
+    texts, titles, funders, affiliations = _load_texts(data_dir, languages, refs)
+    paper = _load_paper(data_dir, titles, funders, affiliations, languages)
     topics = _load_topics(data_dir, refs)
     lexicon = _load_lexicon(data_dir, languages)
     ui, ui_reason = _load_ui(data_dir, languages)
@@ -169,9 +169,9 @@ def _load_tags(data_dir: Path, codes: tuple[str, ...]) -> dict:
     return document
 
 
-def _load_texts(data_dir: Path, codes: tuple[str, ...], refs: set[str]) -> tuple[dict, dict, dict]:
-    """Per-language item texts; every item must be present in every language and nothing extra."""
-    texts, titles, funders = {}, {}, {}
+def _load_texts(data_dir: Path, codes: tuple[str, ...], refs: set[str]) -> tuple[dict, dict, dict, dict]:
+    """Per-language item texts and paper metadata; every item must be present in every language and nothing extra."""
+    texts, titles, funders, affiliations = {}, {}, {}, {}
     for code in codes:
         rel = f"text/{code}.yml"
         document = _read(data_dir / rel, data_dir, schema.TEXT_FILE)
@@ -182,16 +182,17 @@ def _load_texts(data_dir: Path, codes: tuple[str, ...], refs: set[str]) -> tuple
         for ref in entries:
             if ref not in refs:
                 raise KBError(f"{rel}: item {ref!r}, field '(entry)': no such item in items.yml")
-        texts[code], titles[code], funders[code] = (
+        texts[code], titles[code], funders[code], affiliations[code] = (
             entries,
             document["paper"]["title"],
             document["paper"]["funders"],
+            document["paper"]["affiliations"],
         )
-    return texts, titles, funders
+    return texts, titles, funders, affiliations
 
 
-def _load_paper(data_dir: Path, titles: dict, funders: dict, codes: tuple[str, ...]) -> Paper:
-    """Bibliographic metadata, with the funder names translated in every text file."""
+def _load_paper(data_dir: Path, titles: dict, funders: dict, affiliations: dict, codes: tuple[str, ...]) -> Paper:
+    """Bibliographic metadata, with funder names and affiliations translated in every text file."""
     document = _read(data_dir / "paper.yml", data_dir, schema.PAPER)
     grants = tuple(Grant(g["funder"], g["number"]) for g in document["grants"])
     numbers = {grant.number for grant in grants}
@@ -200,8 +201,38 @@ def _load_paper(data_dir: Path, titles: dict, funders: dict, codes: tuple[str, .
             raise KBError(
                 f"text/{code}.yml: item 'paper', field 'funders': must name exactly grants {', '.join(sorted(numbers))}"
             )
-    authors = tuple(Author(a["name"], a["affiliation"]) for a in document["authors"])
-    return Paper(authors, grants, tuple(document["references"]), tuple(document["keywords"]), titles, funders)
+    authors = tuple(Author(a["name"], a["affiliation"], a["affiliation_id"]) for a in document["authors"])
+    _check_affiliations(authors, affiliations, codes)
+    return Paper(
+        authors,
+        grants,
+        tuple(document["references"]),
+        tuple(document["keywords"]),
+        titles,
+        funders,
+        affiliations,
+    )
+
+
+def _check_affiliations(authors: tuple[Author, ...], affiliations: dict, codes: tuple[str, ...]) -> None:
+    """Every text file translates exactly the affiliations paper.yml names (by affiliation_id)."""
+    for author in authors:
+        if any(a.affiliation_id == author.affiliation_id and a.affiliation != author.affiliation for a in authors):
+            raise KBError(
+                f"paper.yml: item {author.name!r}, field 'affiliation_id': "
+                f"{author.affiliation_id!r} is used for two different affiliations"
+            )
+    ids = list(dict.fromkeys(author.affiliation_id for author in authors))
+    for code in codes:
+        rel = f"text/{code}.yml"
+        for affiliation_id in ids:
+            if affiliation_id not in affiliations[code]:
+                raise KBError(f"{rel}: item 'paper', field 'affiliations.{affiliation_id}': missing translation")
+        for affiliation_id in affiliations[code]:
+            if affiliation_id not in ids:
+                raise KBError(
+                    f"{rel}: item 'paper', field 'affiliations.{affiliation_id}': no author in paper.yml has this id"
+                )
 
 
 def _load_topics(data_dir: Path, refs: set[str]) -> dict[str, list[str]]:

@@ -36,10 +36,11 @@ class Match:
 
 @dataclass(frozen=True)
 class Author:
-    """An author as printed in the paper."""
+    """An author as printed in the paper; `affiliation` is the English text, `affiliation_id` keys its translations."""
 
     name: str
     affiliation: str
+    affiliation_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,10 @@ class Grant:
 
 @dataclass(frozen=True)
 class Paper:
-    """Bibliographic data of the source paper; title and funder names are localized."""
+    """Bibliographic data of the source paper; title, funder names and affiliations are localized.
+
+    Author names are never translated: they stay as the paper prints them.
+    """
 
     authors: tuple[Author, ...]
     grants: tuple[Grant, ...]
@@ -60,6 +64,7 @@ class Paper:
     keywords: tuple[str, ...]
     titles: dict[str, str]
     funders: dict[str, dict[str, str]]
+    affiliation_names: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> affiliation_id -> text
 
     def title(self, lang: str = "en") -> str:
         """The paper's title in `lang` (English for an unknown code)."""
@@ -68,6 +73,15 @@ class Paper:
     def funder(self, grant: Grant, lang: str = "en") -> str:
         """The funder of `grant` named in `lang` (English for an unknown code)."""
         return self.funders.get(lang, {}).get(grant.number) or self.funders["en"][grant.number]
+
+    def affiliation(self, author: Author | str, lang: str = "en") -> str:
+        """The affiliation of `author` (an Author or the name as printed) in `lang`; as printed for an unknown code."""
+        if isinstance(author, str):
+            found = next((a for a in self.authors if a.name == author), None)
+            if found is None:
+                raise KBError(f"paper.yml: no author named {author!r}")
+            author = found
+        return self.affiliation_names.get(lang, {}).get(author.affiliation_id) or author.affiliation
 
     @property
     def affiliations(self) -> list[str]:

@@ -91,8 +91,8 @@ PAPER = {
             "minItems": 1,
             "items": {
                 "type": "object",
-                "properties": {"name": TEXT, "affiliation": TEXT},
-                "required": ["name", "affiliation"],
+                "properties": {"name": TEXT, "affiliation": TEXT, "affiliation_id": TAG_ID},
+                "required": ["name", "affiliation", "affiliation_id"],
                 "additionalProperties": False,
             },
         },
@@ -124,8 +124,12 @@ TEXT_FILE = {
     "properties": {
         "paper": {
             "type": "object",
-            "properties": {"title": TEXT, "funders": {"type": "object", "additionalProperties": TEXT}},
-            "required": ["title", "funders"],
+            "properties": {
+                "title": TEXT,
+                "funders": {"type": "object", "additionalProperties": TEXT},
+                "affiliations": {"type": "object", "additionalProperties": TEXT},
+            },
+            "required": ["title", "funders", "affiliations"],
             "additionalProperties": False,
         },
         "items": {"type": "object", "propertyNames": ITEM_REF, "additionalProperties": ITEM_TEXT},

@@ -31,7 +31,9 @@ def test_measure_by_button_in_german_renders_the_kb_and_cites_it(kb):
     assert texts(messages)[0].startswith(kb.text(section, "title", "de"))
     assert texts(messages)[0].endswith("(§9)")
     assert closing(messages) == {"language": "de"}
-    assert slot_events(events) == {"last_item": "section:9", "language": "de", "language_explicit": False}
+    assert slot_events(events) == {
+        "last_item": "section:9", "language": "de", "language_explicit": False, "language_from_user": False
+    }
 
 
 @pytest.mark.parametrize(
@@ -204,12 +206,24 @@ def test_greeting_in_spanish_answers_in_spanish_with_the_menu(kb):
 
 def test_paper_info_names_authors_affiliations_grants_and_references(kb):
     messages, _ = run(answers.ActionPaperInfo(), make_tracker("who wrote this paper", "paper_info"))
-    info, refs = texts(messages)
+    overview, info, refs = texts(messages)
+    assert overview.startswith(kb.text(kb.get("fact", "paper_overview"), "title", "en"))
     for author in kb.paper.authors:
         assert f"{author.name} — {author.affiliation}" in info
     for grant in kb.paper.grants:
         assert grant.number in info
     assert refs.count("\n[") == len(kb.paper.references)
+
+
+@pytest.mark.parametrize("text, lang", [("这篇论文是谁写的", "zh"), ("この論文の著者は誰ですか", "ja")])
+def test_paper_info_is_in_the_users_language_but_keeps_the_names_as_printed(kb, text, lang):
+    messages, _ = run(answers.ActionPaperInfo(), make_tracker(text, "paper_info"))
+    info = texts(messages)[1]
+    for author in kb.paper.authors:
+        assert f"{author.name} — {kb.paper.affiliation(author, lang)}" in info
+        assert kb.paper.affiliation(author, lang) != author.affiliation
+    for grant in kb.paper.grants:
+        assert kb.paper.funder(grant, lang) in info
 
 
 def test_a_failing_action_apologizes_in_the_users_language(kb, monkeypatch):

@@ -12,7 +12,7 @@ def test_answer_in_german_switches_and_remembers_the_choice(kb):
         make_tracker("answer in German", "change_language", slots={"language": "en"}),
     )
     assert texts(messages) == [kb.ui("language.changed", "de", name=kb.language_name("de", "de"))]
-    assert slot_events(events) == {"language": "de", "language_explicit": True}
+    assert slot_events(events) == {"language": "de", "language_explicit": True, "language_from_user": True}
     assert messages[-1]["custom"] == {"language": "de"}
 
 

@@ -95,12 +95,42 @@ def test_long_means_three_words_or_six_cjk_characters():
 )
 def test_first_message_without_other_evidence_gets_the_likely_language(text, expected):
     choice = choose(text=text)
-    assert (choice.code, choice.source) == (expected, "guessed")
+    assert choice.code == expected and choice.source in ("detected", "guessed")
 
 
-def test_a_likely_language_never_overrides_the_channel_hint_or_the_conversation():
-    assert choose(text="cual es la conclusion", metadata={"language": "de"}).code == "de"
-    assert choose(text="cual es la conclusion", previous="fr").code == "fr"
+@pytest.mark.parametrize(
+    "text, expected",
+    [("Guten Tag zusammen", "de"), ("et la formation du personnel", "fr"), ("cual es la conclusion", "es"),
+     ("y el corredor tibet qiang yi?", "es"), ("formation du personnel ?", "fr")],
+)
+def test_short_messages_both_detectors_agree_on_beat_the_channel_hint(text, expected):
+    assert choose(text=text, metadata={"language": "en"}).code == expected
+
+
+def test_a_coin_flip_never_overrides_the_channel_hint_or_the_conversation():
+    assert choose(text="ok", metadata={"language": "de"}).code == "de"
+    assert choose(text="Wuxi", previous="fr").code == "fr"
+
+
+def test_the_users_language_outranks_the_channel_hint_after_a_button_or_a_short_word():
+    """A Telegram app set to Japanese must not turn an English conversation Japanese."""
+    for text in ('/measure_info{"item":"section:9"}', "ok", "Wuxi", "Anna"):
+        choice = choose(text=text, metadata={"language": "ja"}, previous="en", previous_from_user=True)
+        assert (choice.code, choice.source) == ("en", "kept")
+    assert choose(text="/affirm", metadata={"language": "ja"}, previous="en").code == "ja"
+
+
+def test_a_short_word_does_not_switch_a_conversation_but_a_sentence_does():
+    assert choose(text="ok", previous="de", previous_from_user=True).code == "de"
+    assert choose(text="what does measure 9 say", previous="de", previous_from_user=True).code == "en"
+    assert choose(text="Hallo!", previous="en", previous_from_user=True).code == "de"
+
+
+@pytest.mark.parametrize("text", ["第三", "三国", "南方丝绸之路"])
+def test_han_characters_alone_keep_a_japanese_conversation_japanese(text):
+    assert choose(text=text, previous="ja", previous_from_user=True).code == "ja"
+    assert choose(text=text, metadata={"language": "ja"}).code == "ja"
+    assert choose(text=text, previous="zh", previous_from_user=True).code == "zh"
 
 
 @pytest.mark.parametrize("text", ["Wuxi", "ok", "/affirm"])

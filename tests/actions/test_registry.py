@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 from rasa_sdk.executor import ActionExecutor
 
-import yaml
-
 from actions import best_guess, contact, investor, profile
-from tests.actions.conftest import ROOT
-from tests.actions.conftest import make_tracker, run, texts
+from tests.actions.conftest import ROOT, make_tracker, run, texts
 
 RASA_DEFAULT_OVERRIDES = {
     "action_default_ask_affirmation",
