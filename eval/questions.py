@@ -13,7 +13,7 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HELDOUT_DIR = REPO_ROOT / "eval" / "unseen"   # the headline set: written from the paper, frozen
-DEV_DIRS = (REPO_ROOT / "eval" / "heldout", REPO_ROOT / "eval" / "heldout_fresh")  # tuned on: dev sets
+DEV_DIRS = tuple(REPO_ROOT / "eval" / name for name in ("dev", "heldout", "heldout_fresh"))  # tuned on
 NLU_DIR = REPO_ROOT / "data" / "nlu"
 LANGUAGES = ("en", "zh", "ru", "ja", "ko", "de", "fr", "es")
 EXPECTS = ("answer", "out_of_scope", "smalltalk")

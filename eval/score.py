@@ -33,7 +33,6 @@ from questions import (  # noqa: E402
     REPO_ROOT,
     Conversation,
     Question,
-    Step,
     load_conversations,
     load_heldout,
     load_training_texts,

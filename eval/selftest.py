@@ -24,7 +24,15 @@ sys.path.insert(0, str(EVAL_DIR))
 sys.path.insert(0, str(EVAL_DIR.parent / "benchmarks"))
 import bench  # noqa: E402
 import score  # noqa: E402
-from questions import HELDOUT_DIR, LANGUAGES, load_heldout, load_training_texts, normalize, split_by_overlap  # noqa: E402
+from questions import (  # noqa: E402
+    LANGUAGES,
+    load_conversations,
+    load_heldout,
+    load_training_texts,
+    normalize,
+    other_heldout_texts,
+    split_by_overlap,
+)
 
 FILLER = {
     "en": "Here is what the paper says about this question.",
@@ -37,54 +45,100 @@ FILLER = {
     "ko": "이 질문에 대한 논문의 내용은 다음과 같습니다.",
 }
 QUESTIONS = load_heldout()
+CONVERSATIONS = load_conversations()
 BY_TEXT = {q.text: q for q in QUESTIONS}
+
+
+def _first(lang: str, expect: str, need=lambda q: True):
+    return next(q.text for q in QUESTIONS if q.lang == lang and q.expect == expect and need(q))
+
+
 # one deliberately broken reply per failure kind: question text -> how it is broken
 BROKEN = {
-    "whats measure 3 about": "wrong_marker",
-    "第三条措施讲的啥": "wrong_text_language",
-    "расскажи про пятую меру": "no_citation",
-    "結論を簡単に": "no_fact",
-    "이번 주 청두 날씨는요": "oos_number",
-    "Guten Abend zusammen": "smalltalk_cites",
+    _first("en", "answer"): "wrong_marker",
+    _first("zh", "answer", lambda q: q.sections): "wrong_text_language",
+    _first("ru", "answer", lambda q: q.sections): "no_citation",
+    _first("ja", "answer", lambda q: q.facts): "no_fact",
+    _first("ko", "out_of_scope"): "oos_number",
+    _first("de", "smalltalk"): "smalltalk_cites",
+    _first("fr", "answer"): "did_you_mean",
+    _first("es", "out_of_scope"): "not_the_oos_reply",
 }
+BROKEN_CONVERSATION = next(c for c in CONVERSATIONS if c.lang == "es" and len(c.steps) >= 2)
+# every conversation step by its message: typed text, or the payload of the fake "press" button
+STEPS = {}
+for _c in CONVERSATIONS:
+    for _n, _step in enumerate(_c.steps):
+        key = _step.text if _step.text is not None else f"/press_{_c.id}_{_n}"
+        STEPS[key] = (_c, _n, _step)
 
 
-def good_reply(q) -> list[dict]:
+def good_reply(lang: str, expect: str, sections, facts, intent: str = "", next_press: str | None = None) -> list[dict]:
     """What a right reply looks like: text in the language, facts, citation, then the language marker."""
-    facts = " ".join(f.split("|")[0] for f in q.facts)
-    cite = f" (§{', §'.join(q.sections)})" if q.sections else ""
-    return [{"recipient_id": "x", "text": f"{FILLER[q.lang]} {facts}{cite}".strip()},
-            {"recipient_id": "x", "custom": {"language": q.lang}}]
+    ui = score.ui_strings(lang)
+    if expect == "out_of_scope":
+        body = ui["out_of_scope"]
+    elif expect == "smalltalk":
+        body = ui.get(f"smalltalk.{intent}") or ui["smalltalk.help"]
+    else:
+        body = FILLER[lang]
+    facts_text = " ".join(f.split("|")[0] for f in facts)
+    cite = f" (§{', §'.join(sections)})" if sections else (" (§1)" if expect == "cited" else "")
+    message = {"recipient_id": "x", "text": f"{body} {facts_text}{cite}".strip()}
+    if next_press:
+        message["buttons"] = [{"title": "→", "payload": next_press}]
+    return [message, {"recipient_id": "x", "custom": {"language": lang}}]
+
+
+def question_reply(q) -> list[dict]:
+    return good_reply(q.lang, q.expect, q.sections, q.facts, q.intent)
 
 
 def broken_reply(q, how: str) -> list[dict]:
     """A right reply with exactly one defect."""
-    reply = good_reply(q)
+    reply = question_reply(q)
     if how == "wrong_marker":
         reply[1]["custom"]["language"] = "de"
     elif how == "wrong_text_language":
-        reply[0]["text"] = reply[0]["text"].replace(FILLER[q.lang], FILLER["en"]).replace("区域", "region")
+        reply[0]["text"] = FILLER["en"] + " " + " ".join(f.split("|")[0] for f in q.facts if f.isascii())
+        reply[0]["text"] += f" (§{', §'.join(q.sections)})"
     elif how == "no_citation":
         reply[0]["text"] = reply[0]["text"].split(" (§")[0]
     elif how == "no_fact":
-        reply[0]["text"] = FILLER[q.lang] + " (§13)"
+        reply[0]["text"] = FILLER[q.lang] + f" (§{', §'.join(q.sections) or '13'})"
     elif how == "oos_number":
         reply[0]["text"] += " 15%"
     elif how == "smalltalk_cites":
         reply[0]["text"] += " (§1)"
+    elif how == "did_you_mean":
+        reply[0]["text"] = score.ui_strings(q.lang)["fallback.did_you_mean"] + " " + reply[0]["text"]
+    elif how == "not_the_oos_reply":
+        reply[0]["text"] = FILLER[q.lang]
+    return reply
+
+
+def step_reply(conversation, n: int, step) -> list[dict]:
+    """A right reply to a conversation turn, with a button to press when the next turn presses one."""
+    following = conversation.steps[n + 1] if n + 1 < len(conversation.steps) else None
+    press = f"/press_{conversation.id}_{n + 1}" if following is not None and following.press else None
+    reply = good_reply(conversation.lang, step.expect, step.sections, step.facts, next_press=press)
+    if conversation is BROKEN_CONVERSATION and n == 1:
+        reply[1]["custom"]["language"] = "en"
     return reply
 
 
 async def webhook(request: web.Request) -> web.Response:
-    """Fake REST channel: answers held-out questions, and 'ping' for latency tests."""
+    """Fake REST channel: answers held-out questions and conversation turns, and 'ping' for latency."""
     body = await request.json()
     assert "metadata" not in body, "score.py must send no metadata"
     request.app["senders"].append(body["sender"])
     q = BY_TEXT.get(body["message"])
-    if q is None:
-        return web.json_response([{"recipient_id": body["sender"], "text": "pong"}])
-    how = BROKEN.get(q.text)
-    return web.json_response(broken_reply(q, how) if how else good_reply(q))
+    if q is not None:
+        how = BROKEN.get(q.text)
+        return web.json_response(broken_reply(q, how) if how else question_reply(q))
+    if body["message"] in STEPS:
+        return web.json_response(step_reply(*STEPS[body["message"]]))
+    return web.json_response([{"recipient_id": body["sender"], "text": "pong"}])
 
 
 async def root(_request: web.Request) -> web.Response:
@@ -119,30 +173,30 @@ class FakeRasa:
 
 
 class HeldoutSetTest(unittest.TestCase):
-    """The held-out set meets the brief: size, coverage, kinds of questions."""
+    """The unseen set meets the brief: size, coverage, kinds of questions and conversations."""
 
-    def test_every_language_has_enough_questions_and_kinds(self):
+    def test_every_language_has_enough_questions_conversations_and_kinds(self):
         for lang in LANGUAGES:
             mine = [q for q in QUESTIONS if q.lang == lang]
-            self.assertGreaterEqual(len(mine), 20, lang)
+            convs = [c for c in CONVERSATIONS if c.lang == lang]
+            self.assertGreaterEqual(len(mine) + len(convs), 40, lang)
+            self.assertGreaterEqual(len(convs), 10, lang)
             self.assertGreaterEqual(sum(q.expect == "out_of_scope" for q in mine), 3, lang)
             self.assertIn("greet", {q.intent for q in mine}, lang)
             cited = {s for q in mine for s in q.sections}
             self.assertLessEqual({str(n) for n in range(1, 14)}, cited, lang)
-            self.assertTrue(any("30" in q.facts for q in mine), lang)
+            self.assertTrue(any("30" in f for q in mine for f in q.facts), lang)
+            self.assertTrue({"digression", "interest_up_front", "button_language"} <= {c.cls for c in convs}, lang)
 
     def test_texts_are_unique(self):
         self.assertEqual(len({normalize(q.text) for q in QUESTIONS}), len(QUESTIONS))
 
-    def test_none_in_current_training_data(self):
-        _, refused = split_by_overlap(QUESTIONS, load_training_texts())
+    def test_no_near_copy_in_training_data_or_other_sets(self):
+        known = load_training_texts() | other_heldout_texts(score.HELDOUT_DIR)
+        _, refused = split_by_overlap(QUESTIONS, known)
         self.assertEqual([q.text for q in refused], [])
-
-    def test_fresh_set_loads_and_none_in_current_training_data(self):
-        fresh = load_heldout(HELDOUT_DIR.parent / "heldout_fresh")
-        self.assertEqual({q.lang for q in fresh}, set(LANGUAGES))
-        _, refused = split_by_overlap(fresh, load_training_texts())
-        self.assertEqual([q.text for q in refused], [])
+        _, refused = split_by_overlap(CONVERSATIONS, known)
+        self.assertEqual([c.id for c in refused], [])
 
 
 class CheckTest(unittest.TestCase):
@@ -171,11 +225,12 @@ class CheckTest(unittest.TestCase):
         self.assertEqual(score.detect_reply_language("無錫市は三国志の文化で観光客を集めています。"), "ja")
 
     def test_numbers_on_buttons_are_not_invented_figures(self):
-        q = BY_TEXT["do i need a visa for chengdu"]
-        reply = [{"text": FILLER["en"], "buttons": [{"title": "The 12 measures", "payload": "/list_measures"}]},
+        q = next(q for q in QUESTIONS if q.lang == "en" and q.expect == "out_of_scope")
+        reply = [{"text": score.ui_strings("en")["out_of_scope"],
+                  "buttons": [{"title": "The 12 measures", "payload": "/list_measures"}]},
                  {"custom": {"language": "en"}}]
         self.assertTrue(score.score_question(q, reply).all_ok)
-        reply[0]["text"] += " Visas cost 140 dollars."
+        reply[0]["text"] += " It costs 140 dollars."
         self.assertFalse(score.score_question(q, reply).citation_ok)
 
     def test_facts_alternatives_and_width(self):
@@ -193,14 +248,16 @@ class ScoreEndToEndTest(unittest.TestCase):
         cls.out = Path(cls.tmp.name) / "results.json"
         cls.nlu = Path(cls.tmp.name) / "nlu" / "en"
         cls.nlu.mkdir(parents=True)
+        cls.copied = next(q.text for q in reversed(QUESTIONS) if q.lang == "en" and len(q.text) > 30)
         (cls.nlu / "t.yml").write_text('version: "3.1"\nnlu:\n- intent: paper_info\n  examples: |\n'
-                                       "    - Helo there!\n", encoding="utf-8")
+                                       f"    - {cls.copied[:-2]}\n", encoding="utf-8")
         with FakeRasa() as server:
             cls.code = score.main(["--url", server.url, "--out", str(cls.out), "--nlu-dir", str(cls.nlu.parent),
                                    "--min-accuracy", "0.99"])
             cls.senders = list(server.app["senders"])
         cls.results = json.loads(cls.out.read_text(encoding="utf-8"))
         cls.verdicts = {v["text"]: v for v in cls.results["questions"]}
+        cls.conversations = {c["id"]: c for c in cls.results["conversations"]}
 
     @classmethod
     def tearDownClass(cls):
@@ -214,18 +271,26 @@ class ScoreEndToEndTest(unittest.TestCase):
     def test_each_broken_reply_fails_for_its_reason(self):
         expected_failure = {"wrong_marker": "language_ok", "wrong_text_language": "language_ok",
                             "no_citation": "citation_ok", "no_fact": "facts_ok",
-                            "oos_number": "citation_ok", "smalltalk_cites": "citation_ok"}
+                            "oos_number": "citation_ok", "smalltalk_cites": "citation_ok",
+                            "did_you_mean": "understood", "not_the_oos_reply": "understood"}
         for text, how in BROKEN.items():
             v = self.verdicts[text]
             self.assertFalse(v[expected_failure[how]], (text, how, v))
             self.assertFalse(v["all_ok"], text)
 
-    def test_question_in_training_data_is_refused(self):
-        self.assertNotIn("helo there", self.verdicts)
-        self.assertEqual(self.results["refused_in_training_data"], [{"lang": "en", "text": "helo there"}])
+    def test_conversations_pass_turn_by_turn_and_one_bad_turn_fails_the_conversation(self):
+        for cid, c in self.conversations.items():
+            self.assertEqual(c["all_ok"], cid != BROKEN_CONVERSATION.id, (cid, c["turns"]))
+        pressed = [t for c in self.conversations.values() for t in c["turns"] if t["text"].startswith("[press")]
+        self.assertTrue(pressed and all(t["all_ok"] for t in pressed if "/press_es" not in t["text"]))
 
-    def test_fresh_sender_per_question_and_exit_code(self):
-        self.assertEqual(len(self.senders), len(set(self.senders)))
+    def test_near_copy_of_training_data_is_refused(self):
+        self.assertNotIn(self.copied, self.verdicts)
+        self.assertIn({"lang": "en", "text": self.copied}, self.results["refused_as_near_copies"])
+
+    def test_fresh_sender_per_question_and_per_conversation_and_exit_code(self):
+        turns = sum(len(c.steps) for c in CONVERSATIONS)
+        self.assertEqual(len(set(self.senders)), len(self.senders) - turns + len(CONVERSATIONS))
         self.assertEqual(self.code, 1)  # broken replies put some languages below 99 %
 
     def test_unreachable_server_exits_2(self):
@@ -266,7 +331,8 @@ class BenchTest(unittest.TestCase):
         predicted, raw = asyncio.run(bench.predict_intents(FakeAgent(), [q.text for q in questions]))
         scores = bench.nlu_scores(questions, predicted, ("en", "de"), raw)
         self.assertEqual(scores["all"]["n"], len(questions))
-        self.assertAlmostEqual(scores["en"]["accuracy"], round(1 / 25, 3))
+        en = [q for q in questions if q.lang == "en"]
+        self.assertAlmostEqual(scores["en"]["accuracy"], round(sum(q.intent == "greet" for q in en) / len(en), 3))
         self.assertLess(scores["de"]["f1"], 0.1)
 
     def test_raw_intent_skips_the_fallback_label(self):
