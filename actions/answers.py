@@ -22,8 +22,8 @@ MENU = (
 )
 SMALLTALK_WITH_MENU = {"greet", "help"}
 # A key point leads the answer when the question is at least this close to it in meaning (cosine of
-# multilingual sentence vectors; "measure 9" is ~0.1-0.2 to any point, a question about one point ~0.4+).
-LEAD_POINT_MIN = 0.4
+# multilingual sentence vectors; "measure 9" is ~0.1-0.2 to any point, a question about one point ~0.3+).
+LEAD_POINT_MIN = 0.3
 # Intents answered with the investor-profile offer as a button: the profile is offered, never forced.
 PROFILE_OFFER_INTENTS = {"how_to_invest", "investment_openings"}
 

@@ -64,6 +64,12 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     return np.asarray(encoder().encode(list(texts)), dtype=np.float32)
 
 
+@lru_cache(maxsize=256)
+def embed_one(text: str) -> np.ndarray:
+    """One text's vector; a turn asks for the same question's vector several times (rank, lead point)."""
+    return embed([text])[0]
+
+
 def passages_of(kb) -> tuple[list[Passage], list[str]]:
     """Every searchable text of the KB in every language, with where it comes from."""
     passages: list[Passage] = []
@@ -100,7 +106,7 @@ class SemanticIndex:
         """Items closest in meaning to `text`, best first (each item once, scored by its closest text)."""
         if not isinstance(text, str) or not text.strip():
             return []
-        sims = self.vectors @ embed([text.strip()])[0]
+        sims = self.vectors @ embed_one(text.strip())
         best: dict[str, tuple[float, int, float]] = {}
         for passage, sim in zip(self.passages, sims.tolist(), strict=True):
             if kinds and passage.ref.split(":", 1)[0] not in kinds:
