@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
+from typing import Any
 
 from rasa_sdk.events import SlotSet
 
@@ -73,6 +74,27 @@ def show_item(turn: Turn, item, extra_buttons: list | None = None) -> list:
     return events
 
 
+CLOSEST_MIN_SIMILARITY = 0.35  # a measure or route described rather than named ("the one about
+# bringing temples to life") is found by meaning from here (chosen on eval/dev)
+
+
+def closest_in_meaning(turn: Turn, kind: str, never: bool = False) -> Any | None:
+    """The item of `kind` a question describes without naming it, if it is clearly close in meaning."""
+    if never or not turn.text or turn.text.startswith("/"):
+        return None
+    hits = semantic_index(turn).search(turn.text, kinds=[kind], limit=1)
+    return hits[0].item if hits and hits[0].score >= CLOSEST_MIN_SIMILARITY else None
+
+
+def asks_how_to_take_part(turn: Turn) -> bool:
+    """NLU also heard "how do I take part" (one of its two best intents): the named opening alone is
+    not the whole answer ("can a foreign firm take shares?" needs §1 and §11)."""
+    if turn.text.startswith("/"):
+        return False
+    ranking = turn.tracker.latest_message.get("intent_ranking") or []
+    return "how_to_invest" in [entry.get("name") for entry in ranking[:2]]
+
+
 def closest_first(turn: Turn, items: list) -> list:
     """The items ordered by how close the question is to each in meaning (a button keeps KB order)."""
     if len(items) < 2 or not turn.text or turn.text.startswith("/"):
@@ -86,9 +108,12 @@ def profile_offer(turn: Turn) -> list[dict[str, str]]:
     return [rendering.button(turn.ui("button.investor_profile"), "investor_profile")]
 
 
-def answer_topic(turn: Turn, intent: str) -> list:
-    """A topic question: the closest item in full (its asked point first), then the others in brief."""
+def answer_topic(turn: Turn, intent: str, first: Any | None = None) -> list:
+    """A topic question: the closest item (or `first`) in full, its asked point first, then the others
+    in brief."""
     items = closest_first(turn, turn.kb.topic_items(intent))
+    if first is not None:
+        items = [first] + [item for item in items if item != first]
     if not items:
         return out_of_scope(turn)
     offer = profile_offer(turn) if intent in PROFILE_OFFER_INTENTS else []
@@ -139,7 +164,7 @@ class ActionMeasureInfo(AdvisorAction):
     action_name = "action_measure_info"
 
     def respond(self, turn: Turn, domain: dict) -> list:
-        item = referenced_item(turn, ["section"]) or measure_by_ordinal(turn)
+        item = referenced_item(turn, ["section"]) or measure_by_ordinal(turn) or closest_in_meaning(turn, "section")
         if item is None:
             return show_list(turn, measures(turn), "measure.unknown")
         return show_item(turn, item)
@@ -168,12 +193,15 @@ class ItemOrListAction(AdvisorAction):
         """The UI key that introduces the list when nothing was named."""
 
     offers_profile = False  # openings end with the investor-profile offer
+    list_when_unnamed = False  # "what can I invest in?" wants the list, not the closest opening
 
     def respond(self, turn: Turn, domain: dict) -> list:
         offer = profile_offer(turn) if self.offers_profile else []
-        item = referenced_item(turn, [self.kind])
+        item = referenced_item(turn, [self.kind]) or closest_in_meaning(turn, self.kind, self.list_when_unnamed)
         if item is None:
             return show_list(turn, turn.kb.items(self.kind), self.list_intro, offer)
+        if self.offers_profile and asks_how_to_take_part(turn):
+            return answer_topic(turn, "how_to_invest", first=item)
         return show_item(turn, item, offer)
 
 
@@ -192,6 +220,7 @@ class ActionInvestmentOpenings(ItemOrListAction):
     kind = "opening"
     list_intro = "openings.intro"
     offers_profile = True
+    list_when_unnamed = True
 
 
 class ActionSelectItem(AdvisorAction):
