@@ -8,8 +8,8 @@ from typing import Any
 from rasa_sdk.events import SlotSet
 
 from actions import rendering
-from actions.resolution import last_list, measure_by_ordinal, picked_from_list, referenced_item
 from actions.kb import query
+from actions.resolution import last_list, measure_by_ordinal, picked_from_list, referenced_item
 from actions.retrieval import get_index
 from actions.turn import AdvisorAction, Turn
 

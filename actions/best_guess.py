@@ -12,9 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from actions import answers, profile, rendering, routes
+from rasa_sdk.events import SlotSet
+
+from actions import answers, matching, profile, rendering, routes
 from actions.answers import semantic_index, show_item
-from actions.resolution import best_match, referenced_item
+from actions.kb import query
+from actions.resolution import best_match, last_list, picked_from_list, referenced_item
 from actions.turn import AdvisorAction, Turn
 
 TOPIC_INTENTS = (
@@ -120,6 +123,9 @@ class ActionBestGuess(AdvisorAction):
     action_name = "action_best_guess"
 
     def respond(self, turn: Turn, domain: dict) -> list:
+        picked = picked_from_list(turn) if last_list(turn) and query.parse_ordinal(turn.text) else None
+        if picked is not None:  # "la novena" after a list: an ordinal is not worth a "did you mean"
+            return show_item(turn, picked)
         guess = best_guess(turn)
         if guess is None:
             return did_you_mean(turn)
@@ -152,18 +158,44 @@ def suggestion_button(turn: Turn, intent: str) -> dict[str, str]:
 
 
 class ActionFreeAnswer(AdvisorAction):
-    """A form-style answer with no form running ("revolutionary history", "film and TV"): interests
-    get route suggestions, sectors the openings that fit, anything else the best guess."""
+    """A form-style answer with no form running ("revolutionary history", "film and TV", "I'm in
+    Canada"): interests get route suggestions; what an investor volunteers (sector, way of taking part,
+    and then where they are) is kept and answered with the openings that fit; anything else gets the
+    best guess. Nothing the user states is ignored, and no form is forced on them."""
 
     action_name = "action_free_answer"
 
     def respond(self, turn: Turn, domain: dict) -> list:
         if routes.stated_interests(turn):
             return routes.ActionRecommendRoutes().respond(turn, domain)
-        sectors = profile.parse_sectors(turn.text, turn.item, turn.kb.tags("sector"))
-        if sectors:
-            matches = routes.rank_by_tags(turn.kb.items("opening"), sectors)
-            return answers.show_list(turn, matches, "openings.intro", answers.profile_offer(turn))
+        volunteered = investor_details(turn)
+        if volunteered:
+            return matching.show_matches(turn, {**current_profile(turn), **volunteered}) + [
+                SlotSet(slot, value) for slot, value in volunteered.items()
+            ]
         guess = best_guess(turn)
         return answer_guess(turn, guess, domain) if guess else did_you_mean(turn)
+
+
+def current_profile(turn: Turn) -> dict[str, Any]:
+    """What the investor has told us so far in this conversation."""
+    return {slot: turn.tracker.get_slot(slot) for slot in matching.PROFILE_SLOTS if turn.tracker.get_slot(slot)}
+
+
+def investor_details(turn: Turn) -> dict[str, Any]:
+    """Sector or way of taking part named in the message; or, once the talk is about investing, a
+    short answer that names neither is taken as where the investor is based ("soy de México")."""
+    details: dict[str, Any] = {}
+    sectors = profile.parse_sectors(turn.text, turn.item, turn.kb.tags("sector"))
+    if sectors:
+        details["sector"] = sectors
+    involvement = profile.parse_involvement_words(turn.text)
+    if involvement:
+        details["involvement"] = involvement
+    if details or turn.text.startswith("/"):
+        return details
+    talking_investment = current_profile(turn) or any(ref.startswith("opening:") for ref in
+                                                     turn.tracker.get_slot("last_list") or [])
+    country = profile.parse_country(turn.text) if talking_investment and len(turn.text.split()) <= 4 else None
+    return {"country": country} if country and best_guess(turn) is None else {}
 

@@ -10,9 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import leads, profile, rendering
 from actions.forms import AskAction, LocalizedValidation
+from actions.matching import PROFILE_SLOTS
 from actions.turn import AdvisorAction, Turn, latest_metadata
 
-PROFILE_SLOTS = ("sector", "involvement", "country")
 CONTACT_SLOTS = ("consent", "contact_name", "contact_email")
 
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import profile, rendering
 from actions.forms import AskAction, AskTagAction, LocalizedValidation
-from actions.routes import rank_by_tags
+from actions.matching import PROFILE_SLOTS, show_matches
 from actions.turn import AdvisorAction, Turn
 
 
@@ -98,18 +97,5 @@ class ActionInvestorMatches(AdvisorAction):
     ends_turn = False  # the contact form's consent question closes the turn
 
     def respond(self, turn: Turn, domain: dict) -> list:
-        sectors = turn.tracker.get_slot("sector") or []
-        openings = turn.kb.items("opening")
-        matches = rank_by_tags(openings, sectors) or openings
-        involvement = turn.tracker.get_slot("involvement")
-        intro = turn.ui(
-            "investor.intro",
-            sectors=", ".join(turn.kb.tag_label(tag, turn.lang) for tag in sectors),
-            involvement=turn.ui(f"involvement.{involvement}") if involvement else "-",
-            country=turn.tracker.get_slot("country") or "-",
-        )
-        turn.say(
-            f"{intro}\n\n{rendering.items_summary(turn.kb, matches, turn.lang)}",
-            rendering.item_buttons(turn.kb, matches, turn.lang, turn.settings.max_list_buttons),
-        )
-        return [SlotSet("last_list", [item.ref for item in matches])]
+        profile_so_far = {slot: turn.tracker.get_slot(slot) for slot in PROFILE_SLOTS}
+        return show_matches(turn, profile_so_far, extra_buttons=[])

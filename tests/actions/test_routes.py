@@ -56,8 +56,16 @@ def test_a_free_answer_after_the_overview_is_read_as_interests(kb):
     assert "§2" in texts(messages)[0]
 
 
-def test_a_free_answer_naming_a_sector_gets_the_openings_that_fit(kb):
+def test_a_free_answer_naming_a_sector_gets_the_openings_that_fit_and_is_kept(kb):
     messages, events = run(best_guess.ActionFreeAnswer(), make_tracker("film and TV", "inform"))
     shown = slot_events(events)["last_list"]
     assert shown and all("media" in kb.by_ref(ref).tags for ref in shown)
-    assert messages[0]["buttons"][-1]["payload"] == "/investor_profile"
+    assert slot_events(events)["sector"] == ["media"]
+    assert [b["payload"] for b in messages[0]["buttons"][-2:]] == ["/investor_profile", "/human_handoff"]
+
+
+def test_where_an_investor_is_based_is_taken_once_the_talk_is_about_investing(kb):
+    tracker = make_tracker("soy de México", "inform", slots={"sector": ["media"], "last_list": ["opening:film_tv"]})
+    messages, events = run(best_guess.ActionFreeAnswer(), tracker)
+    assert slot_events(events)["country"] == "México"
+    assert "México" in texts(messages)[0] and "(§9)" in texts(messages)[0]
