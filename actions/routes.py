@@ -11,6 +11,7 @@ from __future__ import annotations
 from rasa_sdk.events import SlotSet
 
 from actions import profile, rendering
+from actions.answers import arbitrated, show_item
 from actions.resolution import best_match
 from actions.turn import AdvisorAction, Turn
 
@@ -84,4 +85,7 @@ class ActionRecommendRoutes(AdvisorAction):
 
     def respond(self, turn: Turn, domain: dict) -> list:
         interests = stated_interests(turn)
-        return recommend(turn, interests) if interests else overview(turn)
+        if interests:
+            return recommend(turn, interests)
+        other = arbitrated(turn, turn.kb.items("route"))
+        return show_item(turn, other) if other is not None else overview(turn)
