@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 
 from aiohttp import web
 
 from bot.app import create_app
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError
 
 
 def main() -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging()
     try:
         settings = Settings.from_env()
         web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)

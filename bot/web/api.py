@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,7 +25,20 @@ async def validated(request: web.Request, schema: str) -> dict[str, Any]:
     error = first_error(request.app[VALIDATORS][schema], body)
     if error is not None:
         raise ApiError(400, "bad_field", field=offending_field(error))
+    for field in ("text", "payload"):
+        if isinstance(body.get(field), str) and not writable_text(body[field]):
+            raise ApiError(400, "bad_field", field=field)
     return body
+
+
+# Valid JSON can still carry text no store can encode (a lone surrogate "\ud800"), a NUL, other
+# control characters, or bidi overrides that make a message display as something else.
+_UNWRITABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def writable_text(text: str) -> bool:
+    """True if the text can be stored and shown as the visitor typed it."""
+    return not _UNWRITABLE.search(text)
 
 
 async def known_session(request: web.Request, session_id: str) -> Session:

@@ -121,9 +121,13 @@ class ChatStore:
         rows = [(session_id, m.role, m.text, json.dumps(m.buttons, ensure_ascii=False), now) for m in messages]
         with self._lock:
             self._db.execute("BEGIN")
-            self._db.executemany(
-                "INSERT INTO messages (session_id, role, text, buttons, created) VALUES (?, ?, ?, ?, ?)", rows
-            )
+            try:
+                self._db.executemany(
+                    "INSERT INTO messages (session_id, role, text, buttons, created) VALUES (?, ?, ?, ?, ?)", rows
+                )
+            except BaseException:  # a failed write must never leave the connection inside a transaction
+                self._db.execute("ROLLBACK")
+                raise
             self._db.execute("COMMIT")
 
     async def history(self, session_id: str, limit: int) -> list[StoredMessage]:

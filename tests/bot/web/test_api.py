@@ -267,3 +267,32 @@ async def test_errors_outside_handlers_are_json_too(api):
     wrong_method = await client.get("/api/v1/chat")
     assert wrong_method.status == 405
     assert json.loads(await wrong_method.text())["error"]["code"] == "method"
+
+
+async def test_text_no_store_can_hold_is_a_localized_400_and_never_wedges_the_service(api, fake_rasa):
+    client = await api()
+    session = await new_session(client)
+    for bad in ("\ud800", "a\x00b", "evil \u202e txt", "\x07"):
+        raw = json.dumps({"session_id": session, "text": bad, "language": "de"})  # valid JSON, escaped
+        resp = await client.post("/api/v1/chat", data=raw, headers={"Origin": ACME, "Content-Type": "application/json"})
+        assert resp.status == 400, bad
+        body = await resp.json()
+        assert "text" in json.dumps(body, ensure_ascii=False)
+    assert fake_rasa.received == []  # nothing of it reached Rasa
+    ok = await say(client, session, text="How can the areas do publicity abroad?")
+    assert ok.status == 200  # and the next turn is answered as usual
+
+
+async def test_a_failed_history_write_rolls_back_and_the_store_keeps_working(tmp_path):
+    from bot.web.store import ChatStore, StoredMessage
+
+    store = ChatStore(tmp_path / "web.sqlite3")
+    await store.open()
+    session = await store.create_session("acme", "en")
+    try:
+        await store.append(session.id, [StoredMessage("user", "\ud800")])
+    except UnicodeEncodeError:
+        pass
+    await store.append(session.id, [StoredMessage("user", "still here")])
+    assert [m.text for m in await store.history(session.id, 10)] == ["still here"]
+    await store.close()
