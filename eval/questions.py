@@ -15,7 +15,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 HELDOUT_DIR = REPO_ROOT / "eval" / "unseen"   # the headline set: written from the paper, frozen
 DEV_DIRS = tuple(REPO_ROOT / "eval" / name for name in ("dev", "heldout", "heldout_fresh"))  # tuned on
 NLU_DIR = REPO_ROOT / "data" / "nlu"
-LANGUAGES = ("en", "zh", "ru", "ja", "ko", "de", "fr", "es")
+LANGUAGES_FILE = REPO_ROOT / "actions" / "kb" / "data" / "languages.yml"  # the one list of languages
+LANGUAGES = tuple(
+    entry["code"] for entry in yaml.safe_load(LANGUAGES_FILE.read_text(encoding="utf-8"))["languages"]
+)
 EXPECTS = ("answer", "out_of_scope", "smalltalk")
 TURN_EXPECTS = EXPECTS + ("cited", "any")
 CLASSES = ("digression", "interest_up_front", "free_answer", "follow_up_list", "follow_up_recommendation",
