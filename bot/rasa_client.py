@@ -70,7 +70,13 @@ class RasaClient:
             raise RasaUnavailable(str(exc) or type(exc).__name__) from exc
         if not isinstance(payload, list):
             raise RasaUnavailable("Rasa answered with an unexpected body")
-        return [BotMessage.from_rest(item) for item in payload if isinstance(item, dict)]
+        messages = [BotMessage.from_rest(item) for item in payload if isinstance(item, dict)]
+        if not any(m.custom and m.custom.get("language") for m in messages):
+            # Every turn of the assistant ends with the language marker (docs/CONTRACTS.md). Without it
+            # the action server did not answer (Rasa then replies `200 []`): never show silence.
+            log.warning("Rasa answered %s without the language marker: the action server is not answering", sender)
+            raise RasaUnavailable("reply without the language marker")
+        return messages
 
     async def healthy(self) -> bool:
         try:

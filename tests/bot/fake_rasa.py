@@ -22,8 +22,17 @@ class FakeRasa:
     delay: float = 0.0
     responder: Callable[[dict[str, Any]], Reply] | None = None
 
-    def reply_with(self, *messages: dict[str, Any]) -> None:
-        self.responder = lambda body: [dict(m) for m in messages]
+    def reply_with(self, *messages: dict[str, Any], marker: bool = True) -> None:
+        """The next replies; like the real assistant they end with the language marker unless
+        `marker=False` (what Rasa sends when the action server is down is `[]`)."""
+
+        def respond(body: dict[str, Any]) -> Reply:
+            reply = [dict(m) for m in messages]
+            if marker and not any((m.get("custom") or {}).get("language") for m in reply):
+                reply.append({"custom": {"language": (body.get("metadata") or {}).get("language") or "en"}})
+            return reply
+
+        self.responder = respond
 
     def echo(self) -> None:
         """Answers every message with `echo: <text>` and the conversation language marker."""

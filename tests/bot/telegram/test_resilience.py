@@ -70,7 +70,7 @@ async def test_unexpected_error_is_logged_and_the_user_gets_a_short_notice(polli
 
 
 async def test_one_chat_waiting_on_rasa_does_not_block_another(polling, bot_api, fake_rasa):
-    fake_rasa.responder = lambda body: [{"text": f"echo: {body['message']}"}]
+    fake_rasa.echo()
     fake_rasa.delay = 0.6
     started = time.monotonic()
     bot_api.push_update(updates.text_update(CHAT, "one"))
@@ -80,7 +80,7 @@ async def test_one_chat_waiting_on_rasa_does_not_block_another(polling, bot_api,
 
 
 async def test_messages_of_one_chat_are_relayed_one_after_the_other(polling, bot_api, fake_rasa):
-    fake_rasa.responder = lambda body: [{"text": f"echo: {body['message']}"}]
+    fake_rasa.echo()
     fake_rasa.delay = 0.5
     bot_api.push_update(updates.text_update(CHAT, "first"))
     bot_api.push_update(updates.text_update(CHAT, "second"))
@@ -88,3 +88,13 @@ async def test_messages_of_one_chat_are_relayed_one_after_the_other(polling, bot
     assert [b["message"] for b in fake_rasa.received] == ["first"]
     sent = await bot_api.wait_for("sendMessage", 2)
     assert [c.params["text"] for c in sent] == ["echo: first", "echo: second"]
+
+
+async def test_a_turn_without_the_language_marker_is_never_silence(polling, bot_api, fake_rasa):
+    """The action server down: Rasa answers `200 []`; the user still gets the localized message."""
+    fake_rasa.reply_with(marker=False)
+    sent = await exchange(bot_api, updates.text_update(CHAT, "Hallo zusammen", language_code="de"))
+    assert sent[0].params["text"] == common_t("rasa_unavailable", "de")
+    fake_rasa.echo()
+    sent = await exchange(bot_api, updates.text_update(CHAT, "noch einmal", language_code="de"))
+    assert sent[0].params["text"] == "echo: noch einmal"

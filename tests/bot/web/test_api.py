@@ -296,3 +296,12 @@ async def test_a_failed_history_write_rolls_back_and_the_store_keeps_working(tmp
     await store.append(session.id, [StoredMessage("user", "still here")])
     assert [m.text for m in await store.history(session.id, 10)] == ["still here"]
     await store.close()
+
+
+async def test_a_turn_without_the_language_marker_is_a_localized_503_not_silence(api, fake_rasa):
+    client = await api()
+    session = await new_session(client, language="es")
+    fake_rasa.reply_with(marker=False)  # Rasa's `200 []` while the action server is down
+    resp = await say(client, session, text="hola")
+    assert resp.status == 503
+    assert (await resp.json())["error"]["message"].startswith("Lo sentimos, el asesor no está disponible")
