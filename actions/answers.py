@@ -29,6 +29,9 @@ SMALLTALK_WITH_MENU = {"greet", "help"}
 LEAD_POINT_MIN = 0.3
 # Intents answered with the investor-profile offer as a button: the profile is offered, never forced.
 PROFILE_OFFER_INTENTS = {"how_to_invest", "investment_openings"}
+# Topics whose KB order is the answer's order: "I want to invest" is about §11 first, although
+# "investors are protected" is closer in wording.
+KB_ORDERED_TOPICS = {"how_to_invest"}
 
 
 def menu_buttons(turn: Turn) -> list[dict[str, str]]:
@@ -175,7 +178,9 @@ def profile_offer(turn: Turn) -> list[dict[str, str]]:
 def answer_topic(turn: Turn, intent: str, first: Any | None = None) -> list:
     """A topic question: the closest item (or `first`) in full, its asked point first, then the others
     in brief."""
-    items = closest_first(turn, turn.kb.topic_items(intent))
+    items = turn.kb.topic_items(intent)
+    if intent not in KB_ORDERED_TOPICS:
+        items = closest_first(turn, items)
     if first is not None:
         items = [first] + [item for item in items if item != first]
     else:
