@@ -18,7 +18,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 def _secret_matches(request: web.Request, expected: str) -> bool:
     """Constant-time comparison, so the secret cannot be guessed byte by byte from timings."""
     given = request.headers.get(SECRET_HEADER, "")
-    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+    # surrogateescape: a header that is not UTF-8 is simply a wrong secret (403), not a crash (500)
+    return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected.encode("utf-8"))
 
 
 async def telegram_webhook(request: web.Request) -> web.Response:

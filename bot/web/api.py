@@ -13,7 +13,7 @@ from bot.i18n import normalize_language
 from bot.rasa_client import BotMessage, RasaUnavailable
 from bot.web.guards import ApiError, check_site_origin, client_ip, read_json, set_language
 from bot.web.keys import LIMITS, OPENAPI, STORE, VALIDATORS, WEB_SETTINGS
-from bot.web.schemas import first_error, offending_field
+from bot.web.schemas import SESSION_ID, first_error, offending_field
 from bot.web.store import Session, StoredMessage
 
 routes = web.RouteTableDef()
@@ -141,9 +141,14 @@ async def _record_turn(
     await store.append(session.id, ([user] if user else []) + bots)
 
 
+_SESSION_TOKEN = re.compile(SESSION_ID["pattern"])
+
+
 def _bearer(request: web.Request) -> str:
+    """The session id from `Authorization: Bearer …`; anything not shaped like one (including bytes
+    that are not UTF-8) is a 401, never a lookup."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if scheme.lower() != "bearer" or not _SESSION_TOKEN.fullmatch(token.strip()):
         raise ApiError(401, "session")
     return token.strip()
 

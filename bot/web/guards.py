@@ -158,7 +158,7 @@ async def read_json(request: web.Request) -> Any:
         raise ApiError(413, "too_large", limit=limit)
     try:
         body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # nesting deeper than the parser allows
         raise ApiError(400, "bad_json") from None
     if not isinstance(body, dict):
         raise ApiError(400, "bad_json")

@@ -86,3 +86,11 @@ async def test_custom_webhook_path(start_gateway, bot_api, fake_rasa):
     assert resp.status == 200
     await bot_api.wait_for("sendMessage")
     assert fake_rasa.received[0]["message"] == "/affirm"
+
+
+async def test_a_secret_header_that_is_not_utf8_is_refused_not_a_crash(webhook):
+    from tests.bot.web.test_api import raw_request
+
+    head = (b"POST /telegram/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"X-Telegram-Bot-Api-Secret-Token: \xff\xfe-s3cret")
+    assert await raw_request(webhook, head, b"{}") == 403

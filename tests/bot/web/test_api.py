@@ -305,3 +305,30 @@ async def test_a_turn_without_the_language_marker_is_a_localized_503_not_silence
     resp = await say(client, session, text="hola")
     assert resp.status == 503
     assert (await resp.json())["error"]["message"].startswith("Lo sentimos, el asesor no está disponible")
+
+
+async def raw_request(client, head: bytes, body: bytes = b"") -> int:
+    """Sends bytes no well-behaved client would (a header that is not UTF-8) and returns the status."""
+    import asyncio
+
+    reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
+    writer.write(head + b"\r\nContent-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+    await writer.drain()
+    status = int((await reader.readline()).split()[1])
+    writer.close()
+    await writer.wait_closed()
+    return status
+
+
+async def test_deeply_nested_json_within_the_size_limit_is_a_400(api):
+    client = await api()
+    resp = await client.post("/api/v1/chat", data="[" * 3000, headers={"Content-Type": "application/json"})
+    assert resp.status == 400
+
+
+async def test_a_bearer_that_is_not_a_session_id_or_not_utf8_is_a_401(api):
+    client = await api()
+    resp = await client.get("/api/v1/history", headers={"Authorization": "Bearer ünïcödé-not-a-session-id"})
+    assert resp.status == 401
+    status = await raw_request(client, b"GET /api/v1/history HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xff\xfe\xfd-abcdefghijklmnop")
+    assert status == 401
