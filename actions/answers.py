@@ -88,9 +88,9 @@ VOTE_MIN = 1.0  # below this the question names no measure: the list is shown in
 NAMED_SCORE = 0.95  # "measure 9", "§6.1", "第九条": named outright, no vote needed
 
 
-def closest_in_meaning(turn: Turn, kind: str, never: bool = False) -> Any | None:
+def closest_in_meaning(turn: Turn, kind: str) -> Any | None:
     """The item of `kind` a question describes without naming it, if it is clearly close in meaning."""
-    if never or not turn.text or turn.text.startswith("/"):
+    if not turn.text or turn.text.startswith("/"):
         return None
     hits = semantic_index(turn).search(turn.text, kinds=[kind], limit=1)
     return hits[0].item if hits and hits[0].score >= CLOSEST_MIN_SIMILARITY else None
@@ -136,6 +136,7 @@ def asked_measure(turn: Turn) -> Any | None:
 # clearly points to from this score (eval/dev: 80.9% -> 82.0% at 1.3-1.6; 2.0 and above changed nothing).
 ARBITRATION_MIN_VOTE = 1.6
 ARBITRATION_MAX_CONFIDENCE = 0.9  # a classifier this sure is not second-guessed
+NOT_ARBITRATED = {"fact:paper_overview"}  # "what is the paper about" is paper_info's, never a redirect
 
 
 def arbitrated(turn: Turn, answering: list) -> Any | None:
@@ -148,9 +149,6 @@ def arbitrated(turn: Turn, answering: list) -> Any | None:
         return None
     top = voted[0][0]
     return None if top in answering or top.ref in NOT_ARBITRATED else top
-
-
-NOT_ARBITRATED = {"fact:paper_overview"}
 
 
 def asks_how_to_take_part(turn: Turn) -> bool:
@@ -270,7 +268,9 @@ class ItemOrListAction(AdvisorAction):
 
     def respond(self, turn: Turn, domain: dict) -> list:
         offer = profile_offer(turn) if self.offers_profile else []
-        item = referenced_item(turn, [self.kind]) or closest_in_meaning(turn, self.kind, self.list_when_unnamed)
+        item = referenced_item(turn, [self.kind])
+        if item is None and not self.list_when_unnamed:
+            item = closest_in_meaning(turn, self.kind)
         if item is None:
             return show_list(turn, turn.kb.items(self.kind), self.list_intro, offer)
         if self.offers_profile and asks_how_to_take_part(turn):

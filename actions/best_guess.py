@@ -51,7 +51,6 @@ GUESS_MIN_CONFIDENCE = 0.2  # one of its best two counts as a guess from here, i
 OUT_OF_SCOPE_MIN_CONFIDENCE = 0.4  # an unsure "out of scope" still gets the honest reply from here
 RETRIEVAL_MIN_SIMILARITY = 0.45  # the closest KB item alone is answered from this similarity
 AGREEMENT_DEPTH = 3  # the intent's items must be among this many closest KB items
-NEVER_GUESSED = {"out_of_scope", "investor_profile"}  # a form or a refusal is never started on a guess
 
 
 @dataclass(frozen=True)
@@ -166,15 +165,24 @@ class ActionFreeAnswer(AdvisorAction):
     action_name = "action_free_answer"
 
     def respond(self, turn: Turn, domain: dict) -> list:
-        if routes.stated_interests(turn):
-            return routes.ActionRecommendRoutes().respond(turn, domain)
+        interests = routes.stated_interests(turn)
+        if interests:
+            return routes.recommend(turn, interests)
         volunteered = investor_details(turn)
         if volunteered:
-            return matching.show_matches(turn, {**current_profile(turn), **volunteered}) + [
-                SlotSet(slot, value) for slot, value in volunteered.items()
-            ]
+            return show_volunteered(turn, volunteered)
         guess = best_guess(turn)
-        return answer_guess(turn, guess, domain) if guess else did_you_mean(turn)
+        if guess is not None:
+            return answer_guess(turn, guess, domain)
+        country = investor_country(turn)
+        return show_volunteered(turn, {"country": country}) if country else did_you_mean(turn)
+
+
+def show_volunteered(turn: Turn, volunteered: dict[str, Any]) -> list:
+    """The openings that fit all the investor has told us, keeping what they just added."""
+    return matching.show_matches(turn, {**current_profile(turn), **volunteered}) + [
+        SlotSet(slot, value) for slot, value in volunteered.items()
+    ]
 
 
 def current_profile(turn: Turn) -> dict[str, Any]:
@@ -183,8 +191,7 @@ def current_profile(turn: Turn) -> dict[str, Any]:
 
 
 def investor_details(turn: Turn) -> dict[str, Any]:
-    """Sector or way of taking part named in the message; or, once the talk is about investing, a
-    short answer that names neither is taken as where the investor is based ("soy de México")."""
+    """Sector or way of taking part named in the message."""
     details: dict[str, Any] = {}
     sectors = profile.parse_sectors(turn.text, turn.item, turn.kb.tags("sector"))
     if sectors:
@@ -192,10 +199,16 @@ def investor_details(turn: Turn) -> dict[str, Any]:
     involvement = profile.parse_involvement_words(turn.text)
     if involvement:
         details["involvement"] = involvement
-    if details or turn.text.startswith("/"):
-        return details
-    talking_investment = current_profile(turn) or any(ref.startswith("opening:") for ref in
-                                                     turn.tracker.get_slot("last_list") or [])
-    country = profile.parse_country(turn.text) if talking_investment and len(turn.text.split()) <= 4 else None
-    return {"country": country} if country and best_guess(turn) is None else {}
+    return details
+
+
+def investor_country(turn: Turn) -> str | None:
+    """Once the talk is about investing, a short answer nothing else explains is where the investor is
+    based ("soy de México"); the caller asks this only after the best guess found nothing."""
+    if turn.text.startswith("/") or len(turn.text.split()) > 4:
+        return None
+    talking_investment = current_profile(turn) or any(
+        ref.startswith("opening:") for ref in turn.tracker.get_slot("last_list") or []
+    )
+    return profile.parse_country(turn.text) if talking_investment else None
 

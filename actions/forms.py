@@ -17,12 +17,12 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions import rendering
 from actions.best_guess import ANSWER_ACTIONS, answer_guess, answer_intent, best_guess, slot_values
+from actions.language import cjk_count
 from actions.turn import AdvisorAction, Turn
 
 FORM_ANSWER_INTENTS = {"inform", "affirm", "deny"}  # what answering a form question sounds like
 QUESTION_WORDS = 5  # a message this long (words, or twice as many CJK characters) reads as a question
 _QUESTION_MARK = re.compile(r"[?？]\s*$")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 class AskAction(AdvisorAction):
@@ -69,7 +69,7 @@ def reads_as_question(text: str) -> bool:
     """A question mark at the end, or too long to be a short form answer."""
     if _QUESTION_MARK.search(text or ""):
         return True
-    return len((text or "").split()) >= QUESTION_WORDS or len(_CJK.findall(text or "")) >= 2 * QUESTION_WORDS
+    return len((text or "").split()) >= QUESTION_WORDS or cjk_count(text) >= 2 * QUESTION_WORDS
 
 
 def digression(turn: Turn, domain: dict) -> list | None:

@@ -153,7 +153,12 @@ def best_guess(text: str, known: tuple[str, ...]) -> str | None:
 
 def is_long(text: str) -> bool:
     """Long enough for detection to override an earlier explicit choice (CONTRACTS)."""
-    return len(_WORD.findall(text or "")) >= 3 or len(_CJK_CHAR.findall(text or "")) >= 6
+    return len(_WORD.findall(text or "")) >= 3 or cjk_count(text) >= 6
+
+
+def cjk_count(text: str) -> int:
+    """Chinese, Japanese and Korean characters in the text (a rough length where words have no spaces)."""
+    return len(_CJK_CHAR.findall(text or ""))
 
 
 def is_payload(text: str) -> bool:

@@ -41,7 +41,7 @@ def item_answer(kb, item, lang: str, with_points: bool = True, lead: int = -1) -
     """One item in full: title, the point asked (if any), summary, the other key points, citation last."""
     points = kb.points(item, lang) if with_points else []
     first = [f"➤ {points[lead]}"] if 0 <= lead < len(points) else []
-    rest = [f"• {point}" for n, point in enumerate(points) if n != lead or not first]
+    rest = [f"• {point}" for n, point in enumerate(points) if n != lead]
     lines = [kb.text(item, "title", lang)] + first + [kb.text(item, "summary", lang)] + rest
     return _cite_last(lines, kb.citation(item))
 

@@ -100,7 +100,6 @@ class SemanticIndex:
         self.kb = kb
         self.passages, texts = passages_of(kb)
         self.vectors = _cached_embeddings(texts, cache_dir)
-        self.refs = np.array([p.ref for p in self.passages])
 
     def search(self, text: str, kinds: Sequence[str] | None = None, limit: int = 5) -> list[ItemHit]:
         """Items closest in meaning to `text`, best first (each item once, scored by its closest text)."""
@@ -120,8 +119,14 @@ class SemanticIndex:
 
     def closest_point(self, text: str, item) -> tuple[int, float]:
         """The index of the key point of `item` closest to `text` (any language), and its similarity."""
-        hits = [h for h in self.search(text, [item.kind], limit=len(self.kb.items(item.kind))) if h.item == item]
-        return (hits[0].point, hits[0].point_score) if hits else (-1, -1.0)
+        if not isinstance(text, str) or not text.strip():
+            return -1, -1.0
+        sims = self.vectors @ embed_one(text.strip())
+        best = (-1, -1.0)
+        for passage, sim in zip(self.passages, sims.tolist(), strict=True):
+            if passage.ref == item.ref and passage.field == "point" and sim > best[1]:
+                best = (passage.point, sim)
+        return best
 
 
 def _cached_embeddings(texts: list[str], cache_dir: Path | None) -> np.ndarray:

@@ -142,22 +142,23 @@ def _load_doc(directory: Path, lang: str) -> tuple[Path, dict]:
     return path, doc
 
 
-def load_heldout(directory: Path = HELDOUT_DIR, langs: tuple[str, ...] = LANGUAGES) -> list[Question]:
-    """Loads the single questions of <directory>/<lang>.yml for each language, in canonical order."""
-    questions = []
+def _load_entries(directory: Path, langs: tuple[str, ...], key: str, build) -> list:
+    """`build(entry, lang, file name)` for every entry under `key` of <directory>/<lang>.yml, in language order."""
+    entries = []
     for lang in langs:
         path, doc = _load_doc(directory, lang)
-        questions += [_question_from_entry(e, lang, path.name) for e in doc.get("questions") or ()]
-    return questions
+        entries += [build(e, lang, path.name) for e in doc.get(key) or ()]
+    return entries
+
+
+def load_heldout(directory: Path = HELDOUT_DIR, langs: tuple[str, ...] = LANGUAGES) -> list[Question]:
+    """Loads the single questions of <directory>/<lang>.yml for each language, in canonical order."""
+    return _load_entries(directory, langs, "questions", _question_from_entry)
 
 
 def load_conversations(directory: Path = HELDOUT_DIR, langs: tuple[str, ...] = LANGUAGES) -> list[Conversation]:
     """Loads the conversations of <directory>/<lang>.yml (sets without any give an empty list)."""
-    conversations = []
-    for lang in langs:
-        path, doc = _load_doc(directory, lang)
-        conversations += [_conversation_from_entry(e, lang, path.name) for e in doc.get("conversations") or ()]
-    return conversations
+    return _load_entries(directory, langs, "conversations", _conversation_from_entry)
 
 
 def _examples_of(nlu_entry: dict) -> list[str]:
