@@ -77,12 +77,3 @@ class RasaClient:
             log.warning("Rasa answered %s without the language marker: the action server is not answering", sender)
             raise RasaUnavailable("reply without the language marker")
         return messages
-
-    async def healthy(self) -> bool:
-        try:
-            async with self.session.get(
-                f"{self.base_url}/", timeout=aiohttp.ClientTimeout(total=3)
-            ) as resp:
-                return resp.status == 200
-        except (aiohttp.ClientError, asyncio.TimeoutError):
-            return False

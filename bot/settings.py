@@ -34,6 +34,16 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
 
 
+def _action_server_url(env: Mapping[str, str]) -> str:
+    """The action server's base URL: ACTION_SERVER_URL (the launcher sets it to `…/webhook`, as Rasa's
+    endpoints.yml wants it) without that path, else ACTION_SERVER_HOST and ACTION_SERVER_PORT."""
+    url = env.get("ACTION_SERVER_URL", "").strip().rstrip("/")
+    if url:
+        return url.removesuffix("/webhook")
+    host = env.get("ACTION_SERVER_HOST", "").strip() or "127.0.0.1"
+    return f"http://{host}:{env_int(env, 'ACTION_SERVER_PORT', 5055)}"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the gateway needs; see README "Configuration" for each variable."""
@@ -42,6 +52,7 @@ class Settings:
     port: int = 8080
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout: float = 20.0
+    action_server_url: str = "http://127.0.0.1:5055"
     default_language: str = "en"
     data_dir: str = "var"
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -54,6 +65,7 @@ class Settings:
             port=env_int(env, "GATEWAY_PORT", cls.port),
             rasa_url=env.get("RASA_URL", cls.rasa_url).rstrip("/"),
             rasa_timeout=_float(env, "RASA_TIMEOUT", cls.rasa_timeout),
+            action_server_url=_action_server_url(env),
             default_language=env.get("DEFAULT_LANGUAGE", cls.default_language),
             data_dir=env.get("ADVISOR_DATA_DIR", cls.data_dir),
             env=env,

@@ -144,6 +144,7 @@ class Service:
     listen: str
     process: subprocess.Popen | None = None
     log_path: Path | None = None
+    pid_path: Path | None = None
 
     def start(self, env: dict[str, str], log_dir: Path) -> None:
         self.log_path = log_dir / f"{self.name}.log"
@@ -152,6 +153,9 @@ class Service:
         self.process = subprocess.Popen(self.command, cwd=ROOT, env=env, stdout=handle,
                                         stderr=subprocess.STDOUT, start_new_session=True)
         handle.close()
+        self.pid_path = log_dir.parent / "run" / f"{self.name}.pid"
+        self.pid_path.parent.mkdir(parents=True, exist_ok=True)
+        self.pid_path.write_text(f"{self.process.pid}\n")  # lets fault-injection tests find it
 
     def healthy(self) -> bool:
         try:
@@ -164,6 +168,8 @@ class Service:
         return None if self.process is None else self.process.poll()
 
     def stop(self, timeout: float = 15) -> None:
+        if self.pid_path is not None:
+            self.pid_path.unlink(missing_ok=True)
         if self.process is None or self.process.poll() is not None:
             return
         try:

@@ -11,7 +11,7 @@ from aiohttp import web
 from bot import keys, start_codes
 from bot.i18n import normalize_language
 from bot.rasa_client import BotMessage, RasaUnavailable
-from bot.web.guards import ApiError, check_site_origin, client_ip, read_json, set_language
+from bot.web.guards import ApiError, check_site_origin, read_json, set_language, visitor_key
 from bot.web.keys import LIMITS, OPENAPI, STORE, VALIDATORS, WEB_SETTINGS
 from bot.web.schemas import SESSION_ID, first_error, offending_field
 from bot.web.store import Session, StoredMessage
@@ -55,7 +55,7 @@ async def create_session(request: web.Request) -> web.Response:
     """Issues a random session id for one visitor of one site."""
     body = await validated(request, "session")
     check_site_origin(request, body["site"])
-    await request.app[LIMITS].enforce("rate_new_session", client_ip(request, request.app[WEB_SETTINGS]))
+    await request.app[LIMITS].enforce("rate_new_session", visitor_key(request))
     language = normalize_language(body.get("language"))
     session = await request.app[STORE].create_session(body["site"], language)
     return web.json_response({"session_id": session.id, "site": session.site, "language": language}, status=201)
