@@ -55,6 +55,8 @@ class Settings:
     action_server_url: str = "http://127.0.0.1:5055"
     default_language: str = "en"
     data_dir: str = "var"
+    retention_sweep_seconds: int = 3600
+    rasa_max_concurrent: int = 32
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -68,6 +70,8 @@ class Settings:
             action_server_url=_action_server_url(env),
             default_language=env.get("DEFAULT_LANGUAGE", cls.default_language),
             data_dir=env.get("ADVISOR_DATA_DIR", cls.data_dir),
+            retention_sweep_seconds=env_int(env, "RETENTION_SWEEP_SECONDS", cls.retention_sweep_seconds, minimum=1),
+            rasa_max_concurrent=env_int(env, "RASA_MAX_CONCURRENT", cls.rasa_max_concurrent, minimum=1),
             env=env,
         )
         settings.validate()
