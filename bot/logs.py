@@ -13,9 +13,12 @@ import os
 import re
 from typing import Iterable
 
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 QUIET_LOGGERS = ("httpx", "httpcore", "hpack")
-SECRET_VARIABLES = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "RASA_API_TOKEN")
+SECRET_VARIABLES = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "RASA_API_TOKEN", "WIDGET_SENDER_KEY")
 BOT_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 REDACTED = "[redacted]"
 
@@ -47,3 +50,17 @@ def configure_logging(env: dict[str, str] | None = None, level: int = logging.IN
         handler.setFormatter(RedactingFormatter(FORMAT, secrets))
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+class PrivateAccessLogger(AbstractAccessLogger):
+    """aiohttp's access log without what identifies a visitor: no IP address, no user agent, no
+    referrer, no query string; method, path, status, size and time are enough to operate the service."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info(
+            "%s %s %s %s %.3fs", request.method, request.rel_url.path, response.status, response.body_length, time
+        )
+
+    @property
+    def enabled(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
