@@ -6,8 +6,9 @@ import sys
 
 from aiohttp import web
 
+from bot.access_log import PrivateAccessLogger
 from bot.app import create_app
-from bot.logs import PrivateAccessLogger, configure_logging
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError
 
 

@@ -1,5 +1,8 @@
 """The gateway's logging: one format, secrets never written, chatty HTTP libraries quiet.
 
+Standard library only: the launcher (scripts/services.py, run by the system python3) redacts the
+services' output with `redact` too.
+
 httpx logs every request URL at INFO, and a Telegram Bot API URL carries the bot token
 (`https://api.telegram.org/bot<token>/sendMessage`), so a plain INFO log leaks the token on every
 call. The HTTP libraries are held at WARNING, and every handler's formatter redacts anything shaped
@@ -12,9 +15,6 @@ import logging
 import os
 import re
 from typing import Iterable
-
-from aiohttp import web
-from aiohttp.abc import AbstractAccessLogger
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 QUIET_LOGGERS = ("httpx", "httpcore", "hpack")
@@ -51,16 +51,3 @@ def configure_logging(env: dict[str, str] | None = None, level: int = logging.IN
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
 
-
-class PrivateAccessLogger(AbstractAccessLogger):
-    """aiohttp's access log without what identifies a visitor: no IP address, no user agent, no
-    referrer, no query string; method, path, status, size and time are enough to operate the service."""
-
-    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        self.logger.info(
-            "%s %s %s %s %.3fs", request.method, request.rel_url.path, response.status, response.body_length, time
-        )
-
-    @property
-    def enabled(self) -> bool:
-        return self.logger.isEnabledFor(logging.INFO)
