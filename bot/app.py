@@ -17,7 +17,7 @@ from bot.settings import Settings
 async def _rasa_client_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
     async with aiohttp.ClientSession() as session:
-        app[keys.RASA] = RasaClient(session, settings.rasa_url, settings.rasa_timeout)
+        app[keys.RASA] = RasaClient(session, settings.rasa_url, settings.rasa_timeout, settings.rasa_max_concurrent)
         yield
 
 

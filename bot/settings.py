@@ -24,6 +24,18 @@ def env_int(env: Mapping[str, str], name: str, default: int, minimum: int | None
     return value
 
 
+def rate(env: Mapping[str, str], name: str, default: str) -> str:
+    """A rate in the `limits` library's syntax (`30/minute`); the error names the variable."""
+    from limits import parse
+
+    raw = env.get(name, "").strip() or default
+    try:
+        parse(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must look like '30/minute', got {raw!r}") from exc
+    return raw
+
+
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name, "").strip()
     if not raw:

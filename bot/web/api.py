@@ -11,7 +11,7 @@ from aiohttp import web
 
 from bot import keys, start_codes
 from bot.i18n import normalize_language
-from bot.rasa_client import BotMessage, RasaUnavailable
+from bot.rasa_client import BotMessage, RasaBusy, RasaUnavailable
 from bot.web.guards import ApiError, check_site_origin, read_json, set_language, visitor_key
 from bot.web.keys import LIMITS, OPENAPI, SENDER_KEY, STORE, VALIDATORS, WEB_SETTINGS
 from bot.web.retention import delete_with_retries
@@ -138,6 +138,9 @@ async def _ask_rasa(
     sender = sender_id(request.app[SENDER_KEY], session.id)
     try:
         return await request.config_dict[keys.RASA].send(sender, message, metadata)
+    except RasaBusy as busy:
+        seconds = busy.retry_after
+        raise ApiError(503, "busy", headers={"Retry-After": str(seconds)}, seconds=seconds) from None
     except RasaUnavailable:
         raise ApiError(503, "rasa") from None
 

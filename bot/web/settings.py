@@ -27,18 +27,9 @@ from urllib.parse import urlsplit
 
 from limits import RateLimitItem, parse
 
-from bot.settings import Settings, SettingsError, env_int
+from bot.settings import Settings, SettingsError, env_int, rate
 
 SITE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-def _rate(env: Mapping[str, str], name: str, default: str) -> str:
-    raw = env.get(name, "").strip() or default
-    try:
-        parse(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must look like '30/minute', got {raw!r}") from exc
-    return raw
 
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -127,9 +118,9 @@ class WebSettings:
             sites=sites,
             demo_site=demo_site,
             public_url=public_url,
-            rate_session=_rate(env, "WIDGET_RATE_SESSION", cls.rate_session),
-            rate_ip=_rate(env, "WIDGET_RATE_IP", cls.rate_ip),
-            rate_new_session=_rate(env, "WIDGET_RATE_NEW_SESSION", cls.rate_new_session),
+            rate_session=rate(env, "WIDGET_RATE_SESSION", cls.rate_session),
+            rate_ip=rate(env, "WIDGET_RATE_IP", cls.rate_ip),
+            rate_new_session=rate(env, "WIDGET_RATE_NEW_SESSION", cls.rate_new_session),
             max_body=env_int(env, "WIDGET_MAX_BODY", cls.max_body, minimum=1),
             max_text=env_int(env, "WIDGET_MAX_TEXT", cls.max_text, minimum=1),
             history_limit=env_int(env, "WIDGET_HISTORY_LIMIT", cls.history_limit, minimum=1),

@@ -333,3 +333,21 @@ async def test_a_bearer_that_is_not_a_session_id_or_not_utf8_is_a_401(api):
     assert resp.status == 401
     status = await raw_request(client, b"GET /api/v1/history HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xff\xfe\xfd-abcdefghijklmnop")
     assert status == 401
+
+
+async def test_a_full_rasa_is_a_fast_localized_503_with_retry_after_not_a_queue(api, fake_rasa):
+    import asyncio
+
+    client = await api(RASA_MAX_CONCURRENT="1", RASA_TIMEOUT="10")
+    first, second = await new_session(client), await new_session(client, language="de")
+    fake_rasa.delay = 2
+    slow = asyncio.ensure_future(say(client, first, text="How can the areas do publicity abroad?"))
+    while not fake_rasa.received:  # the first turn holds the only slot
+        await asyncio.sleep(0.01)
+    busy = await say(client, second, text="Hallo", language="de")
+    assert busy.status == 503
+    assert busy.headers["Retry-After"] == "5"
+    assert (await busy.json())["error"]["message"] == "Der Berater ist gerade ausgelastet. Bitte versuchen Sie es in 5 Sekunden erneut."
+    assert not slow.done()  # refused while the other turn was still running: no queue
+    assert (await slow).status == 200
+    assert len(fake_rasa.received) == 1
