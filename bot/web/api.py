@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -126,8 +127,10 @@ async def chat(request: web.Request) -> web.Response:
     set_language(request, reply_language)  # a failure from here on is told in the reply's language
     visible = _visible(reply)
     forgotten = bool(_custom(reply, "forgotten"))
-    await _record_turn(request, session, body, visible, forgotten)
-    await request.app[STORE].remember_language(session.id, reply_language)
+    if forgotten:
+        await _forget_history(request, session)
+    else:
+        await _keep_turn(request, session, body, visible, reply_language)
     return web.json_response({"messages": visible, "language": reply_language, "forgotten": forgotten})
 
 
@@ -157,16 +160,19 @@ async def _forget_history(request: web.Request, session: Session, delete_session
         raise ApiError(500, "forget_failed", days=request.app[WEB_SETTINGS].retention_days) from None
 
 
-async def _record_turn(
-    request: web.Request, session: Session, body: dict[str, Any], visible: list[dict[str, Any]], forgotten: bool
+async def _keep_turn(
+    request: web.Request, session: Session, body: dict[str, Any], visible: list[dict[str, Any]], language: str
 ) -> None:
+    """Stores both sides of an answered turn. Rasa has answered already: a failed write costs the
+    history a turn, but an error here would make the widget send the turn again, so it is logged only."""
     store = request.app[STORE]
-    if forgotten:
-        await _forget_history(request, session)
-        return
-    user = await _user_line(request, session, body)
-    bots = [StoredMessage("bot", m["text"], m["buttons"]) for m in visible if m["text"] or m["buttons"]]
-    await store.append(session.id, ([user] if user else []) + bots)
+    try:
+        user = await _user_line(request, session, body)
+        bots = [StoredMessage("bot", m["text"], m["buttons"]) for m in visible if m["text"] or m["buttons"]]
+        await store.append(session.id, ([user] if user else []) + bots)
+        await store.remember_language(session.id, language)
+    except sqlite3.Error:
+        log.exception("web chat: an answered turn could not be stored in the history")
 
 
 _SESSION_TOKEN = re.compile(SESSION_ID["pattern"])

@@ -146,3 +146,14 @@ async def test_idle_conversations_are_pruned_while_the_gateway_runs(api, tmp_pat
         await asyncio.sleep(0.1)
     assert (await history_of(client, old)).status == 404
     assert (await history_of(client, fresh)).status == 200
+
+
+async def test_an_answered_turn_that_cannot_be_stored_is_still_shown_not_replayed(api, tmp_path, fake_rasa):
+    client = await api()
+    session = await new_session(client)
+    with sqlite3.connect(tmp_path / "web_chat.sqlite3") as db:  # a full or broken disk, for history only
+        db.execute("CREATE TRIGGER refuse BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    resp = await say(client, session, text="How can the areas do publicity abroad?")
+    assert resp.status == 200  # a 500 would make the widget send the same turn to Rasa again
+    assert (await resp.json())["messages"][0]["text"] == ANSWER
+    assert len(fake_rasa.received) == 1
