@@ -120,3 +120,14 @@ def prune_leads(path: Path, days: int) -> int:
         return 0
     with closing(_connect(path)) as db, db:
         return db.execute("DELETE FROM leads WHERE created_at < ?", (_ago(days),)).rowcount
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str | None) -> str:
+    """A lead field as a CSV/XLSX export must write it: a leading = + - @ (or tab, CR) would make a
+    spreadsheet run the cell as a formula, so such a value gets a leading apostrophe (OWASP's advice).
+    For the staff console's export; nothing exports leads yet."""
+    text = value or ""
+    return f"'{text}" if text.startswith(FORMULA_START) else text

@@ -169,3 +169,8 @@ def test_lead_fields_lose_control_and_format_characters():
     leads.save_lead(path, lead)
     stored = leads.leads_of(path, "web:x")[0]
     assert stored.name == "Anna nhoJ [31m" and stored.country == "Aus tria"
+
+
+def test_an_export_would_never_write_a_formula():
+    assert [leads.spreadsheet_safe(v) for v in ("=HYPERLINK(\"x\")", "+1 555", "-2", "@SUM(A1)", "Anna", None)] == [
+        "'=HYPERLINK(\"x\")", "'+1 555", "'-2", "'@SUM(A1)", "Anna", ""]

@@ -45,12 +45,20 @@ async def chat(client, session: str, text: str):
     )
 
 
+async def answered_within(client, session: str, text: str, attempts: int) -> bool:
+    for _ in range(attempts):
+        if (await chat(client, session, text)).status == 200:
+            return True
+    return False
+
+
 async def test_a_stopped_action_server_gives_the_localized_unavailable_message_in_time_then_recovers(client):
     created = await client.post("/api/v1/session", json={"site": SITE, "language": "de"}, headers={"Origin": ORIGIN})
     session = (await created.json())["session_id"]
-    # Both texts once before the fault, so the turns after it measure recovery, not a cold first use.
-    assert (await chat(client, session, "Was sagt Maßnahme 9?")).status == 200
-    assert (await chat(client, session, "Hallo")).status == 200
+    # Both texts answered before the fault, so the turns after it measure recovery, not a cold first
+    # use (right after start-up on a busy machine a first turn can take longer than RASA_TIMEOUT).
+    for text in ("Was sagt Maßnahme 9?", "Hallo"):
+        assert await answered_within(client, session, text, attempts=6), text
     assert (await client.get("/readyz")).status == 200
     group = action_server_pid()  # the launcher starts each service in its own process group
     os.killpg(group, signal.SIGSTOP)
