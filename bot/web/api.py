@@ -196,8 +196,9 @@ async def history(request: web.Request) -> web.Response:
     return web.json_response({"language": session.language, "messages": [m.as_json() for m in messages]})
 
 
-# The contract's confirmed "forget me" (docs/CONTRACTS.md): Rasa asks, the visitor says yes.
-FORGET_TURNS = ("/forget_me", "/affirm")
+# The contract's confirmed "forget me" (docs/CONTRACTS.md): leave any form (inside one, "/affirm"
+# could be taken as a form's answer), then Rasa asks and the visitor says yes.
+FORGET_TURNS = ("/stop", "/forget_me", "/affirm")
 
 
 @routes.delete("/session")

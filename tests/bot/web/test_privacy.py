@@ -84,7 +84,8 @@ async def test_deleting_a_session_forgets_it_in_rasa_and_here(api, fake_rasa):
     sender = fake_rasa.received[-1]["sender"]
     resp = await client.delete("/api/v1/session", headers={"Authorization": f"Bearer {session}", "Origin": ACME})
     assert resp.status == 200 and await resp.json() == {"deleted": True}
-    assert [(b["sender"], b["message"]) for b in fake_rasa.received[-2:]] == [(sender, "/forget_me"), (sender, "/affirm")]
+    assert [(b["sender"], b["message"]) for b in fake_rasa.received[-3:]] == [
+        (sender, "/stop"), (sender, "/forget_me"), (sender, "/affirm")]
     assert (await history_of(client, session)).status == 404
 
 
