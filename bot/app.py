@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from bot import keys
+from bot import health, keys
 from bot import telegram as telegram_channel
 from bot import web as web_channel
 from bot.rasa_client import RasaClient
@@ -17,21 +17,16 @@ from bot.settings import Settings
 async def _rasa_client_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
     async with aiohttp.ClientSession() as session:
-        app[keys.RASA] = RasaClient(session, settings.rasa_url, settings.rasa_timeout)
+        app[keys.RASA] = RasaClient(session, settings.rasa_url, settings.rasa_timeout, settings.rasa_max_concurrent)
         yield
-
-
-async def healthz(request: web.Request) -> web.Response:
-    """Liveness for the launcher; reports whether Rasa answers too, without failing on it."""
-    rasa_ok = await request.app[keys.RASA].healthy()
-    return web.json_response({"status": "ok", "rasa": "up" if rasa_ok else "down"})
 
 
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=64 * 1024)
     app[keys.SETTINGS] = settings
     app.cleanup_ctx.append(_rasa_client_ctx)
-    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/healthz", health.healthz)
+    app.router.add_get("/readyz", health.readyz)
     _setup_features(app, settings)
     return app
 
