@@ -78,7 +78,7 @@ class ActionSaveLead(AdvisorAction):
         slots = turn.tracker.get_slot
         name, email = slots("contact_name"), slots("contact_email")
         if slots("consent") is True and name and email:
-            leads.save_lead(turn.settings.leads_path, lead_from(turn, name, email))
+            leads.save_lead(turn.settings.leads_db, lead_from(turn, name, email))
             turn.say(turn.ui("lead.saved", name=name))
         else:
             turn.say(turn.ui("lead.declined"))

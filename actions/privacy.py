@@ -38,7 +38,7 @@ class ActionForgetMe(AdvisorAction):
 
 def forget(turn: Turn, domain: dict) -> list:
     """Deletes the leads now; the `forgotten` marker makes the tracker store drop the conversation."""
-    leads.delete_leads(turn.settings.leads_path, turn.tracker.sender_id)
+    leads.delete_leads(turn.settings.leads_db, turn.tracker.sender_id)
     turn.say(turn.ui("forget.done"))
     turn.custom["forgotten"] = True
     return [SlotSet(slot, None) for slot in CONVERSATION_SLOTS + tuple(form_slots(domain))]

@@ -18,11 +18,17 @@ class Settings:
     detect_min_confidence: float = 0.7  # LANGUAGE_MIN_CONFIDENCE: lingua confidence to trust
     match_min_score: float = 0.5  # MATCH_MIN_SCORE: query.resolve score that counts as a hit
     max_list_buttons: int = 15  # MAX_LIST_BUTTONS: drill-down buttons under one list
+    database_url: str = ""  # DATABASE_URL: leads in PostgreSQL (with the tracker) instead of SQLite
 
     @property
     def leads_path(self) -> Path:
         """The SQLite file of contact leads."""
         return self.data_dir / "leads.sqlite3"
+
+    @property
+    def leads_db(self) -> Path | str:
+        """Where leads are kept: the database URL when DATABASE_URL is set, else the SQLite file."""
+        return self.database_url or self.leads_path
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
@@ -34,6 +40,7 @@ class Settings:
             detect_min_confidence=_number(env, "LANGUAGE_MIN_CONFIDENCE", 0.7, float),
             match_min_score=_number(env, "MATCH_MIN_SCORE", 0.5, float),
             max_list_buttons=_number(env, "MAX_LIST_BUTTONS", 15, int),
+            database_url=env.get("DATABASE_URL", "").strip(),
         )
 
 

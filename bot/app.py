@@ -17,14 +17,27 @@ from bot.settings import Settings
 async def _rasa_client_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
     async with aiohttp.ClientSession() as session:
-        app[keys.RASA] = RasaClient(session, settings.rasa_url, settings.rasa_timeout)
+        app[keys.RASA] = RasaClient(
+            session, settings.rasa_instances, settings.rasa_timeout, settings.rasa_retry_after
+        )
         yield
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """Liveness for the launcher; reports whether Rasa answers too, without failing on it."""
-    rasa_ok = await request.app[keys.RASA].healthy()
-    return web.json_response({"status": "ok", "rasa": "up" if rasa_ok else "down"})
+    """Liveness for the launcher; reports whether Rasa answers too (each instance), without failing on it."""
+    instances = await request.app[keys.RASA].instance_health()
+    return web.json_response({
+        "status": "ok",
+        "rasa": "up" if any(instances.values()) else "down",
+        "instances": {url: "up" if ok else "down" for url, ok in instances.items()},
+    })
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Readiness for a load balancer: 503 until at least one Rasa instance answers, which it does
+    only once its model is loaded."""
+    ready = await request.app[keys.RASA].healthy()
+    return web.json_response({"ready": ready}, status=200 if ready else 503)
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -32,6 +45,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.SETTINGS] = settings
     app.cleanup_ctx.append(_rasa_client_ctx)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
     _setup_features(app, settings)
     return app
 

@@ -12,7 +12,10 @@ async def test_healthz_reports_rasa_down_when_nothing_listens(aiohttp_client, un
     client = await aiohttp_client(app)
     resp = await client.get("/healthz")
     assert resp.status == 200
-    assert await resp.json() == {"status": "ok", "rasa": "down"}
+    url = f"http://127.0.0.1:{unused_tcp_port}"
+    assert await resp.json() == {"status": "ok", "rasa": "down", "instances": {url: "down"}}
+    ready = await client.get("/readyz")
+    assert (ready.status, await ready.json()) == (503, {"ready": False})
 
 
 async def test_healthz_reports_rasa_up(aiohttp_client, aiohttp_server, tmp_path):
@@ -21,6 +24,7 @@ async def test_healthz_reports_rasa_up(aiohttp_client, aiohttp_server, tmp_path)
     server = await aiohttp_server(fake)
     client = await aiohttp_client(create_app(Settings(rasa_url=str(server.make_url("")).rstrip("/"), data_dir=str(tmp_path))))
     assert (await (await client.get("/healthz")).json())["rasa"] == "up"
+    assert (await client.get("/readyz")).status == 200
 
 
 def test_settings_reject_bad_values():
