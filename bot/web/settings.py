@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
@@ -88,6 +88,8 @@ class WebSettings:
     retention_days: int = 30
     trust_forwarded: bool = False
     data_dir: str = "var"
+    database_url: str = ""  # from the gateway's DATABASE_URL: sessions and history in PostgreSQL
+    redis_url: str = ""  # from the gateway's REDIS_URL: rate limits shared by every gateway
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], data_dir: str = "var") -> "WebSettings":
@@ -116,7 +118,8 @@ class WebSettings:
 
     @classmethod
     def from_gateway(cls, settings: Settings) -> "WebSettings":
-        return cls.from_env(settings.env, data_dir=settings.data_dir)
+        web = cls.from_env(settings.env, data_dir=settings.data_dir)
+        return replace(web, database_url=settings.database_url, redis_url=settings.redis_url)
 
     @property
     def database(self) -> Path:
