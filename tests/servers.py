@@ -16,6 +16,7 @@ from __future__ import annotations
 import glob
 import os
 import pwd
+import random
 import shutil
 import signal
 import socket
@@ -33,14 +34,23 @@ class ServerError(RuntimeError):
 
 
 def free_ports(count: int = 1) -> list[int]:
-    """`count` consecutive free ports on 127.0.0.1 (services.py numbers instances from a base port)."""
-    for _ in range(200):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = probe.getsockname()[1]
-        if base + count < 65000 and all(_port_free(base + i) for i in range(count)):
+    """`count` consecutive free ports on 127.0.0.1 (services.py numbers instances from a base port).
+
+    Chosen below the kernel's range for outgoing connections, so a port found free cannot be taken
+    as the local end of some process's connection before the server binds it."""
+    low = _ephemeral_start()
+    for _ in range(500):
+        base = random.randrange(max(1024, low - 12000), low - count)
+        if all(_port_free(base + i) for i in range(count)):
             return [base + i for i in range(count)]
     raise ServerError(f"no {count} consecutive free ports on 127.0.0.1")
+
+
+def _ephemeral_start() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
 
 
 def _port_free(port: int) -> bool:

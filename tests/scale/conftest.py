@@ -37,3 +37,13 @@ def stopped(server):
     finally:
         if not server.running():
             server.start()
+
+
+@pytest.fixture(scope="session")
+def stack(postgres, redis):
+    """Two Rasa instances and one action server on the session's PostgreSQL and Redis."""
+    from tests.scale.stack import start_stack
+
+    running = start_stack(postgres, redis)
+    yield running
+    running.stop()
