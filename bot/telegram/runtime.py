@@ -22,6 +22,7 @@ from bot.settings import SettingsError
 from bot.telegram import handlers, i18n
 from bot.telegram.keys import TELEGRAM_APPLICATION, TELEGRAM_SETTINGS
 from bot.telegram.settings import TelegramSettings
+from bot.telegram.shared_state import RedisChatMemory
 from bot.telegram.state import CONTEXT_TYPES, PerChatUpdateProcessor, Services
 
 log = logging.getLogger(__name__)
@@ -126,6 +127,8 @@ async def telegram_ctx(app: web.Application) -> AsyncIterator[None]:
     application = build_application(tg, requests)
     application.bot_data.services = Services(app[keys.RASA], tg, settings.default_language)
     await _initialize(application, requests)
+    if settings.redis_url:
+        application.bot_data.services.shared = RedisChatMemory(settings.redis_url, application.bot.id)
     try:
         await register_commands(application, settings.default_language)
         await application.start()
@@ -135,3 +138,5 @@ async def telegram_ctx(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         await stop(application)
+        if application.bot_data.services.shared is not None:
+            await application.bot_data.services.shared.close()

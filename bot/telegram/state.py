@@ -15,6 +15,7 @@ from telegram.ext import BaseUpdateProcessor, CallbackContext, ContextTypes, Ext
 if TYPE_CHECKING:
     from bot.rasa_client import RasaClient
     from bot.telegram.settings import TelegramSettings
+    from bot.telegram.shared_state import RedisChatMemory
 
 REMEMBERED_UPDATES = 4096
 
@@ -34,6 +35,7 @@ class Services:
     rasa: "RasaClient"
     settings: "TelegramSettings"
     default_language: str
+    shared: "RedisChatMemory | None" = None  # REDIS_URL: dedup and buttons shared by all gateways
 
     def bot_username(self, bot: Bot) -> str:
         """TELEGRAM_BOT_USERNAME when configured, otherwise what getMe reported."""
