@@ -8,8 +8,10 @@ for its SQL tracker store). `where` is either the SQLite file or a database URL.
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -70,10 +72,20 @@ def _exists(where: Path | str) -> bool:
     return isinstance(where, str) or where.exists()
 
 
+def clean_text(value: str | None) -> str | None:
+    """A field as staff will read it: no control or format characters (NUL, escape sequences, bidi
+    overrides that make a name display as something else), whitespace runs collapsed."""
+    if value is None:
+        return None
+    kept = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in value)
+    return re.sub(r"\s+", " ", kept).strip()
+
+
 def save_lead(where: Path | str, lead: Lead) -> int:
-    """Stores one lead and returns its row id."""
+    """Stores one lead (its free-text fields cleaned) and returns its row id."""
+    values = {key: clean_text(value) if isinstance(value, str) else value for key, value in asdict(lead).items()}
     with _engine(_url(where)).begin() as db:
-        result = db.execute(_leads.insert().values(**asdict(lead)))
+        result = db.execute(_leads.insert().values(**values))
         return int(result.inserted_primary_key[0])
 
 
@@ -93,3 +105,37 @@ def delete_leads(where: Path | str, sender: str) -> int:
         return 0
     with _engine(_url(where)).begin() as db:
         return db.execute(_leads.delete().where(_leads.c.sender == sender)).rowcount
+
+
+def _ago(days: float) -> str:
+    return (datetime.now(timezone.utc) - timedelta(days=days)).isoformat()
+
+
+def leads_today(where: Path | str, sender: str) -> int:
+    """How many leads one conversation left in the last 24 hours (the per-sender cap)."""
+    if not _exists(where):
+        return 0
+    query = sa.select(sa.func.count()).select_from(_leads).where(
+        _leads.c.sender == sender, _leads.c.created_at >= _ago(1)
+    )
+    with _engine(_url(where)).connect() as db:
+        return int(db.execute(query).scalar_one())
+
+
+def prune_leads(where: Path | str, days: int) -> int:
+    """Deletes leads older than the retention period (ISO timestamps in UTC sort as text)."""
+    if not _exists(where):
+        return 0
+    with _engine(_url(where)).begin() as db:
+        return db.execute(_leads.delete().where(_leads.c.created_at < _ago(days))).rowcount
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str | None) -> str:
+    """A lead field as a CSV/XLSX export must write it: a leading = + - @ (or tab, CR) would make a
+    spreadsheet run the cell as a formula, so such a value gets a leading apostrophe (OWASP's advice).
+    For the staff console's export; nothing exports leads yet."""
+    text = value or ""
+    return f"'{text}" if text.startswith(FORMULA_START) else text

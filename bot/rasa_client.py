@@ -27,6 +27,12 @@ class RasaUnavailable(Exception):
     """Rasa did not answer in time, refused the connection, or answered with an error."""
 
 
+class RasaBusy(RasaUnavailable):
+    """RASA_MAX_CONCURRENT turns are already waiting for Rasa: refused at once rather than queued."""
+
+    retry_after = 5  # seconds a client is asked to wait
+
+
 class _NotDelivered(RasaUnavailable):
     """The connection was refused: this instance never received the message."""
 
@@ -80,12 +86,15 @@ class RasaClient:
     session: aiohttp.ClientSession
     base_url: str | Sequence[str]
     timeout: float = 20.0
+    max_concurrent: int = 32
     retry_after: float = 10.0
     instances: list[RasaInstance] = field(init=False)
+    _slots: asyncio.Semaphore = field(init=False)
 
     def __post_init__(self) -> None:
         urls = [self.base_url] if isinstance(self.base_url, str) else list(self.base_url)
         self.instances = [RasaInstance(url.rstrip("/")) for url in urls]
+        self._slots = asyncio.Semaphore(self.max_concurrent)
 
     def route(self, sender: str) -> list[RasaInstance]:
         """The sender's instances in the order to try: its own first, instances marked down last."""
@@ -96,6 +105,15 @@ class RasaClient:
     async def send(
         self, sender: str, message: str, metadata: dict[str, Any] | None = None
     ) -> list[BotMessage]:
+        """One turn, if a slot is free: a full Rasa means a fast "busy", not an unbounded queue in
+        which every waiting user would end up with a timeout anyway."""
+        if self._slots.locked():
+            log.warning("Rasa busy: %d turns in flight; refusing %s", self.max_concurrent, sender)
+            raise RasaBusy("too many turns in flight")
+        async with self._slots:
+            return await self._send(sender, message, metadata)
+
+    async def _send(self, sender: str, message: str, metadata: dict[str, Any] | None) -> list[BotMessage]:
         body = {"sender": sender, "message": message, "metadata": metadata or {}}
         for instance in self.route(sender):
             try:
@@ -143,18 +161,3 @@ class RasaClient:
             log.warning("Rasa answered %s without the language marker: the action server or a store is not answering", sender)
             raise RasaUnavailable("reply without the language marker")
         return messages
-
-    async def healthy(self) -> bool:
-        """True when at least one instance answers its health check."""
-        return any(await asyncio.gather(*(self._healthy(instance) for instance in self.instances)))
-
-    async def instance_health(self) -> dict[str, bool]:
-        results = await asyncio.gather(*(self._healthy(instance) for instance in self.instances))
-        return {instance.url: ok for instance, ok in zip(self.instances, results, strict=True)}
-
-    async def _healthy(self, instance: RasaInstance) -> bool:
-        try:
-            async with self.session.get(f"{instance.url}/", timeout=aiohttp.ClientTimeout(total=3)) as resp:
-                return resp.status == 200
-        except (aiohttp.ClientError, asyncio.TimeoutError):
-            return False

@@ -39,3 +39,24 @@ def redis_errors() -> tuple[type[BaseException], ...]:
     from redis.exceptions import ConnectionError, TimeoutError
 
     return (ConnectionError, TimeoutError, OSError)
+
+
+def limits_storage(redis_url: str):  # type: ignore[no-untyped-def]
+    """Storage for the `limits` library: this process's memory, or Redis (REDIS_URL) so that every
+    gateway counts the same hits. Returns (storage, Redis pool or None); the owner closes the pool."""
+    from limits.aio.storage import MemoryStorage, RedisStorage
+
+    if not redis_url:
+        return MemoryStorage(), None
+    pool = redis_pool(redis_url)
+    storage = RedisStorage("async+" + redis_url, implementation="redispy", wrap_exceptions=True, connection_pool=pool)
+    return storage, pool
+
+
+async def close_limits_storage(storage, pool) -> None:  # type: ignore[no-untyped-def]
+    """Stops the memory storage's expiry task, or closes the Redis connections."""
+    timer = getattr(storage, "timer", None)
+    if timer is not None:
+        timer.cancel()
+    if pool is not None:
+        await pool.disconnect()

@@ -17,10 +17,13 @@ in README.md ("Configuration") with its default; `service_env()` is where the de
 from __future__ import annotations
 
 import hashlib
+import logging
+import logging.handlers
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -29,6 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bot.logs import SECRET_VARIABLES, redact  # noqa: E402  (standard library only, like this script)
+
 VENV = ROOT / os.environ.get("VENV_DIR", ".venv")
 RASA_BIN = VENV / "rasa" / "bin"
 GATEWAY_PY = VENV / "gateway" / "bin" / "python"
@@ -174,6 +180,42 @@ def train_if_needed(env: dict[str, str], force: bool = False) -> None:
 # ---------------------------------------------------------------- services
 
 
+def log_retention_days(env: dict[str, str]) -> int:
+    raw = env.get("LOG_RETENTION_DAYS", "").strip() or "14"
+    if not raw.isdigit() or int(raw) < 1:
+        raise SystemExit(f"LOG_RETENTION_DAYS must be a whole number of days >= 1, got {raw!r}")
+    return int(raw)
+
+
+def secret_values(env: dict[str, str]) -> list[str]:
+    return [env.get(name, "").strip() for name in SECRET_VARIABLES]
+
+
+class LogWriter:
+    """A service's output, redacted, in a log file that rotates at midnight and keeps
+    LOG_RETENTION_DAYS old files: logs hold sender ids and error details, so they do not grow or
+    stay forever. The service writes to a pipe; this side owns the file, so rotation needs nothing
+    from Rasa, the action server or the gateway."""
+
+    def __init__(self, path: Path, retention_days: int, secrets: list[str]) -> None:
+        self.secrets = [s for s in secrets if s and len(s) >= 8]
+        self.handler = logging.handlers.TimedRotatingFileHandler(
+            path, when="midnight", backupCount=retention_days, encoding="utf-8")
+
+    def write(self, line: str) -> None:
+        record = logging.makeLogRecord({"msg": redact(line, self.secrets), "levelno": logging.INFO})
+        self.handler.emit(record)
+
+    def pump(self, stream) -> None:
+        """Copies the stream line by line until the service closes it."""
+        try:
+            for raw in iter(stream.readline, b""):
+                self.write(raw.decode("utf-8", "replace").rstrip("\n"))
+        finally:
+            stream.close()
+            self.handler.close()
+
+
 @dataclass
 class Service:
     name: str
@@ -185,14 +227,19 @@ class Service:
     restarts: int = 0
     process: subprocess.Popen | None = None
     log_path: Path | None = None
+    pid_path: Path | None = None
 
     def start(self, env: dict[str, str], log_dir: Path) -> None:
         self.log_path = log_dir / f"{self.name}.log"
-        handle = open(self.log_path, "ab")
         # Own process group: a terminal Ctrl-C reaches only us, and we stop each group in order.
-        self.process = subprocess.Popen(self.command, cwd=ROOT, env={**env, **self.env}, stdout=handle,
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env={**env, **self.env}, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, start_new_session=True)
-        handle.close()
+        writer = LogWriter(self.log_path, log_retention_days(env), secret_values(env))
+        threading.Thread(target=writer.pump, args=(self.process.stdout,), daemon=True,
+                         name=f"{self.name}-log").start()
+        self.pid_path = log_dir.parent / "run" / f"{self.name}.pid"
+        self.pid_path.parent.mkdir(parents=True, exist_ok=True)
+        self.pid_path.write_text(f"{self.process.pid}\n")  # lets fault-injection tests find it
 
     def healthy(self) -> bool:
         try:
@@ -205,6 +252,8 @@ class Service:
         return None if self.process is None else self.process.poll()
 
     def stop(self, timeout: float = 15) -> None:
+        if self.pid_path is not None:
+            self.pid_path.unlink(missing_ok=True)
         if self.process is None or self.process.poll() is not None:
             return
         try:
@@ -240,9 +289,9 @@ def rasa_services(env: dict[str, str], actions: list[Service]) -> list[Service]:
     services = []
     for index, url in enumerate(instance_urls(env, "RASA_HOST", "RASA_PORT", count)):
         port = url.rsplit(":", 1)[1]
-        command = [str(RASA_BIN / "rasa"), "run", "--model", str(model_path()),
-                   "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-                   "--interface", env["RASA_HOST"], "--port", port] + _api_flags(env)
+        command = _with_api([str(RASA_BIN / "rasa"), "run", "--model", str(model_path()),
+                             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                             "--interface", env["RASA_HOST"], "--port", port], env)
         name = "rasa" if count == 1 else f"rasa-{index + 1}"
         action_url = f"{actions[index % len(actions)].listen}/webhook"
         services.append(Service(name, command, f"{url}/", url, env={"ACTION_SERVER_URL": action_url},
@@ -250,13 +299,14 @@ def rasa_services(env: dict[str, str], actions: list[Service]) -> list[Service]:
     return services
 
 
-def _api_flags(env: dict[str, str]) -> list[str]:
+def _with_api(rasa_command: list[str], env: dict[str, str]) -> list[str]:
+    """`rasa run` with the HTTP API when RASA_ENABLE_API is on (never without a token)."""
     if not _env_flag(env, "RASA_ENABLE_API"):
-        return []
-    token = env.get("RASA_API_TOKEN", "")
-    if not token:
+        return rasa_command
+    if not env.get("RASA_API_TOKEN", "").strip():
         raise SystemExit("RASA_ENABLE_API=true needs RASA_API_TOKEN (the HTTP API is never open)")
-    return ["--enable-api", "--auth-token", token]
+    # The token reaches Rasa through the environment, never the command line that `ps` shows.
+    return [str(RASA_BIN / "python"), str(ROOT / "scripts" / "rasa_with_token.py")] + rasa_command[1:] + ["--enable-api"]
 
 
 def core_services(env: dict[str, str]) -> list[Service]:

@@ -21,6 +21,7 @@ from bot.i18n import LANGUAGES
 from bot.settings import SettingsError
 from bot.telegram import handlers, i18n
 from bot.telegram.keys import TELEGRAM_APPLICATION, TELEGRAM_SETTINGS
+from bot.telegram.limits import ChatRateLimit
 from bot.telegram.settings import TelegramSettings
 from bot.telegram.shared_state import RedisChatMemory
 from bot.telegram.state import CONTEXT_TYPES, PerChatUpdateProcessor, Services
@@ -125,8 +126,13 @@ async def telegram_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
     requests = _requests()
     application = build_application(tg, requests)
-    application.bot_data.services = Services(app[keys.RASA], tg, settings.default_language)
-    await _initialize(application, requests)
+    chat_limit = ChatRateLimit(tg.rate_chat, settings.redis_url)
+    application.bot_data.services = Services(app[keys.RASA], tg, settings.default_language, chat_limit)
+    try:
+        await _initialize(application, requests)
+    except BaseException:
+        await chat_limit.close()
+        raise
     if settings.redis_url:
         application.bot_data.services.shared = RedisChatMemory(settings.redis_url, application.bot.id)
     try:
@@ -138,5 +144,6 @@ async def telegram_ctx(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         await stop(application)
+        await chat_limit.close()
         if application.bot_data.services.shared is not None:
             await application.bot_data.services.shared.close()

@@ -6,6 +6,7 @@ widget (or any client) can show it as it is; nothing reaches the visitor as a st
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import math
@@ -14,12 +15,11 @@ from typing import Any, Awaitable, Callable
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 
 from bot.i18n import normalize_language
-from bot.stores import StoreUnavailable, redis_pool
+from bot.stores import StoreUnavailable, close_limits_storage, limits_storage
 from bot.web import i18n
 from bot.web.keys import LIMITS, VISITOR_LANGUAGE, WEB_SETTINGS
 from bot.web.settings import WebSettings
@@ -116,29 +116,59 @@ async def refuse_foreign_origins(request: web.Request, handler: Handler) -> web.
     return await handler(request)
 
 
-def client_ip(request: web.Request, settings: WebSettings) -> str:
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    if settings.trust_forwarded and forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.remote or "unknown"
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-def limits_storage(settings: WebSettings) -> tuple[Storage, Any]:
-    """In this process's memory, or in Redis (REDIS_URL) so that every gateway counts the same hits;
-    with Redis also the connection pool, which the owner closes."""
-    if not settings.redis_url:
-        return MemoryStorage(), None
-    pool = redis_pool(settings.redis_url)
-    storage = RedisStorage("async+" + settings.redis_url, implementation="redispy", wrap_exceptions=True,
-                           connection_pool=pool)
-    return storage, pool
+def _address(raw: str | None) -> IpAddress | None:
+    try:
+        address = ipaddress.ip_address((raw or "").strip())
+    except ValueError:
+        return None
+    mapped = getattr(address, "ipv4_mapped", None)  # ::ffff:203.0.113.7 is the IPv4 visitor
+    return mapped or address
+
+
+def _trusted(address: IpAddress, settings: WebSettings) -> bool:
+    return any(address in network for network in settings.trusted_proxies)
+
+
+def client_ip(request: web.Request, settings: WebSettings) -> IpAddress | None:
+    """The visitor's address. X-Forwarded-For is read only when the peer is a configured proxy, and
+    then from the right: each proxy appends the address it saw, so the right-most hop that is not one
+    of ours is the visitor; anything left of it was written by the visitor and could be forged."""
+    peer = _address(request.remote)
+    if peer is None or not _trusted(peer, settings):
+        return peer
+    hops = ",".join(request.headers.getall("X-Forwarded-For", [])).split(",")
+    for hop in reversed([h for h in hops if h.strip()]):
+        address = _address(hop)
+        if address is None:  # not an address: written by someone we do not trust
+            return peer
+        if not _trusted(address, settings):
+            return address
+        peer = address
+    return peer
+
+
+def rate_key(address: IpAddress | None) -> str:
+    """Who a per-IP limit counts: one IPv4 address, or an IPv6 /64 (what one subscriber usually gets,
+    so rotating through the addresses of one network does not reset the limit)."""
+    if address is None:
+        return "unknown"
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def visitor_key(request: web.Request) -> str:
+    return rate_key(client_ip(request, request.app[WEB_SETTINGS]))
 
 
 class RateLimits:
     """Moving-window limits (library `limits`); answers how long to wait, if at all."""
 
     def __init__(self, settings: WebSettings) -> None:
-        self.storage, self._redis_pool = limits_storage(settings)
+        self.storage, self._redis_pool = limits_storage(settings.redis_url)
         self.limiter = MovingWindowRateLimiter(self.storage)
         self.items = {name: settings.limit(name) for name in ("rate_session", "rate_ip", "rate_new_session")}
 
@@ -154,18 +184,13 @@ class RateLimits:
         raise ApiError(429, "rate_limited", headers={"Retry-After": str(seconds)}, seconds=seconds)
 
     async def close(self) -> None:
-        """Stops the memory storage's expiry task, or closes the Redis connections."""
-        timer = getattr(self.storage, "timer", None)
-        if timer is not None:
-            timer.cancel()
-        if self._redis_pool is not None:
-            await self._redis_pool.disconnect()
+        await close_limits_storage(self.storage, self._redis_pool)
 
 
 @web.middleware
 async def limit_per_ip(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.method != "OPTIONS":
-        await request.app[LIMITS].enforce("rate_ip", client_ip(request, request.app[WEB_SETTINGS]))
+        await request.app[LIMITS].enforce("rate_ip", visitor_key(request))
     return await handler(request)
 
 
