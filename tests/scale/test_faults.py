@@ -19,9 +19,11 @@ from bot import keys
 from bot.app import create_app
 from bot.rasa_client import RasaUnavailable
 from bot.settings import Settings
+from bot.web.senders import sender_id
 from tests.scale.conftest import stopped
 
 ORIGIN = "https://acme.example"
+SENDER_KEY = "scale-test-sender-key-0123456789abcdef"  # the same on every gateway, as in production
 UNAVAILABLE = "temporarily unavailable"  # bot/web/i18n/en.yml error_rasa
 
 
@@ -38,6 +40,7 @@ def gateway(aiohttp_client, stack, postgres, redis, tmp_path):
             "RASA_RETRY_AFTER": "600",
             "ADVISOR_DATA_DIR": str(tmp_path),
             "WIDGET_SITES": f"acme={ORIGIN}",
+            "WIDGET_SENDER_KEY": SENDER_KEY,
             "WIDGET_RATE_SESSION": "1000/minute",
             "WIDGET_RATE_IP": "10000/minute",
             "WIDGET_RATE_NEW_SESSION": "1000/minute",
@@ -60,6 +63,11 @@ async def turn(client, session, text=None, payload=None):
     body = {"session_id": session, **({"text": text} if text else {"payload": payload})}
     resp = await client.post("/api/v1/chat", json=body, headers={"Origin": ORIGIN, "Accept-Language": "en"})
     return resp.status, await resp.json()
+
+
+def sender(session: str) -> str:
+    """The Rasa sender id the gateways use for a web session (an HMAC of it, bot/web/senders.py)."""
+    return sender_id(SENDER_KEY.encode("utf-8"), session)
 
 
 def text_of(body) -> str:
@@ -109,9 +117,9 @@ async def test_a_twenty_concurrent_messages_over_two_instances_are_each_stored_o
     ))
     assert [status for status, _ in results] == [200] * 20, results
     assert all("§" in text_of(body) for _, body in results)
-    stored = user_turns(postgres, f"web:{session}")
+    stored = user_turns(postgres, sender(session))
     assert sorted(stored) == sorted(texts)  # each exactly once
-    types = event_types(postgres, f"web:{session}")
+    types = event_types(postgres, sender(session))
     user_positions = [i for i, kind in enumerate(types) if kind == "user"]
     for start, end in zip(user_positions, user_positions[1:] + [len(types)], strict=True):
         assert "bot" in types[start:end], "a turn was interleaved with the next one"
@@ -138,7 +146,7 @@ async def test_cd_store_stopped_is_temporarily_unavailable_then_the_conversation
         # Behind the gateway's own stores, Rasa too refuses the turn rather than answering it on a
         # fresh conversation (its tracker or lock store is down): no reply, so no language marker.
         with pytest.raises(RasaUnavailable):
-            await rasa.send(f"web:{session}", "the second one", {"channel": "web", "language": "en"})
+            await rasa.send(sender(session), "the second one", {"channel": "web", "language": "en"})
     status, body = await turn(client, session, "the second one")
     assert status == 200, body
     assert names_route(body, second_route), (second_route, body)
@@ -151,7 +159,7 @@ async def test_b_instance_killed_mid_traffic(gateway, stack, postgres):
     client = await gateway()
     rasa = client.app[keys.RASA]
     sessions = [await new_session(client) for _ in range(8)]
-    home = {s: rasa.route(f"web:{s}")[0].url for s in sessions}
+    home = {s: rasa.route(sender(s))[0].url for s in sessions}
     victim_url = stack.rasa_urls[1]
     assert set(home.values()) == set(stack.rasa_urls), "the conversations should be spread over both"
     victim = next(s for s in stack.rasa if s.listen == victim_url)
@@ -179,7 +187,7 @@ async def test_b_instance_killed_mid_traffic(gateway, stack, postgres):
             assert outcomes[session] == [200] * 6, "conversations of the surviving instance never wait or fail"
         else:
             assert outcomes[session].count(503) <= 1, "only the turn in flight at the kill may be lost"
-        stored = user_turns(postgres, f"web:{session}")
+        stored = user_turns(postgres, sender(session))
         assert len(stored) == len(set(stored)), f"a turn was answered twice: {stored}"
     stack.supervisor._wait_healthy(victim, time.monotonic() + 300)  # back for the next test
 
@@ -203,7 +211,7 @@ async def test_e_whole_stack_restarted_mid_traffic(gateway, stack, postgres):
             during.append(status)
             await asyncio.sleep(0.2)
 
-    sender = asyncio.create_task(traffic())
+    traffic_task = asyncio.create_task(traffic())
     try:
         await asyncio.to_thread(stack.supervisor.stop_all)
         assert (await client.get("/readyz")).status == 503
@@ -219,7 +227,7 @@ async def test_e_whole_stack_restarted_mid_traffic(gateway, stack, postgres):
         await restart
     finally:
         stop_traffic.set()
-        await sender
+        await traffic_task
     assert 503 in during and during[-1] == 200
-    stored = user_turns(postgres, f"web:{busy}")
+    stored = user_turns(postgres, sender(busy))
     assert len(stored) == len(set(stored)), "no turn of the restart window was stored twice"
