@@ -14,6 +14,9 @@
 | `WIDGET_RETENTION_DAYS` | `30` | conversations idle longer than this are deleted (at start-up and every `RETENTION_SWEEP_SECONDS`) |
 | `WIDGET_TRUSTED_PROXIES` | (none) | comma-separated IPs or CIDR networks of your reverse proxies; only their `X-Forwarded-For` is read |
 | `WIDGET_SENDER_KEY` | (generated: `$ADVISOR_DATA_DIR/web_sender.key`) | secret key of the HMAC that turns a session id into Rasa's sender id (at least 32 characters) |
+
+Sessions and history go to PostgreSQL with DATABASE_URL, the rate limits to Redis with REDIS_URL
+(both read once by bot/settings.py; README "Configuration").
 """
 
 from __future__ import annotations
