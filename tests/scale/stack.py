@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -58,7 +59,9 @@ class Stack:
         self.supervisor.start_all(timeout=timeout)
 
     def stop(self) -> None:
+        """Stops every service and removes the stack's data directory (logs, caches)."""
         self.supervisor.stop_all()
+        shutil.rmtree(self.env["ADVISOR_DATA_DIR"], ignore_errors=True)
 
 
 def start_stack(postgres, redis, instances: int = 2, action_servers: int = 1) -> Stack:
