@@ -48,7 +48,7 @@ def forget(turn: Turn, domain: dict) -> list:
     this turn too). A failure is said as such, and nothing claims to be deleted."""
     sender, settings = turn.tracker.sender_id, turn.settings
     try:
-        retention.with_retries(lambda: leads.delete_leads(settings.leads_path, sender))
+        retention.with_retries(lambda: leads.delete_leads(settings.leads_db, sender))
         if settings.tracker_url:
             retention.with_retries(lambda: retention.delete_conversation(settings.tracker_url, sender))
     except Exception:

@@ -17,7 +17,10 @@ from bot.settings import Settings
 async def _rasa_client_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
     async with aiohttp.ClientSession() as session:
-        app[keys.RASA] = RasaClient(session, settings.rasa_url, settings.rasa_timeout, settings.rasa_max_concurrent)
+        app[keys.RASA] = RasaClient(
+            session, settings.rasa_instances, settings.rasa_timeout, settings.rasa_max_concurrent,
+            settings.rasa_retry_after,
+        )
         yield
 
 

@@ -23,6 +23,7 @@ from bot.telegram import handlers, i18n
 from bot.telegram.keys import TELEGRAM_APPLICATION, TELEGRAM_SETTINGS
 from bot.telegram.limits import ChatRateLimit
 from bot.telegram.settings import TelegramSettings
+from bot.telegram.shared_state import RedisChatMemory
 from bot.telegram.state import CONTEXT_TYPES, PerChatUpdateProcessor, Services
 
 log = logging.getLogger(__name__)
@@ -125,13 +126,15 @@ async def telegram_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
     requests = _requests()
     application = build_application(tg, requests)
-    chat_limit = ChatRateLimit(tg.rate_chat)
+    chat_limit = ChatRateLimit(tg.rate_chat, settings.redis_url)
     application.bot_data.services = Services(app[keys.RASA], tg, settings.default_language, chat_limit)
     try:
         await _initialize(application, requests)
     except BaseException:
         await chat_limit.close()
         raise
+    if settings.redis_url:
+        application.bot_data.services.shared = RedisChatMemory(settings.redis_url, application.bot.id)
     try:
         await register_commands(application, settings.default_language)
         await application.start()
@@ -142,3 +145,5 @@ async def telegram_ctx(app: web.Application) -> AsyncIterator[None]:
     finally:
         await stop(application)
         await chat_limit.close()
+        if application.bot_data.services.shared is not None:
+            await application.bot_data.services.shared.close()

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from bot.rasa_client import RasaClient
     from bot.telegram.limits import ChatRateLimit
     from bot.telegram.settings import TelegramSettings
+    from bot.telegram.shared_state import RedisChatMemory
 
 REMEMBERED_UPDATES = 4096
 
@@ -36,6 +37,7 @@ class Services:
     settings: "TelegramSettings"
     default_language: str
     chat_limit: "ChatRateLimit"
+    shared: "RedisChatMemory | None" = None  # REDIS_URL: dedup and buttons shared by all gateways
 
     def bot_username(self, bot: Bot) -> str:
         """TELEGRAM_BOT_USERNAME when configured, otherwise what getMe reported."""
