@@ -23,11 +23,21 @@ def follow_up_reply(turn: Turn) -> list | None:
         return None
     kind = query.parse_follow_up(turn.text)
     if kind == "why":
-        item = turn.kb.by_ref(turn.tracker.get_slot("last_item") or "")
+        item = last_shown_item(turn)
         return show_item(turn, item) if item is not None else None
     if kind == "others":
         return _all_of_last_kind(turn)
     return None
+
+
+def last_shown_item(turn: Turn):
+    """What "that one" points to: the item answered last, else the first of the list shown last (a
+    recommendation lists the best match first)."""
+    item = turn.kb.by_ref(turn.tracker.get_slot("last_item") or "")
+    if item is not None:
+        return item
+    shown = last_list(turn)
+    return shown[0] if shown else None
 
 
 def _all_of_last_kind(turn: Turn) -> list | None:

@@ -53,3 +53,9 @@ def test_any_others_after_a_recommendation_lists_every_route():
 def test_a_why_with_nothing_shown_is_ordinary_small_talk(kb):
     messages, _ = run(ActionSmalltalk(), make_tracker("why?", "help"))
     assert texts(messages)[0].startswith(kb.ui("smalltalk.help", "en")[:20])
+
+
+def test_why_after_a_list_alone_explains_its_first_item():
+    tracker = make_tracker("pourquoi celle-là ?", "help", slots={"last_list": ["route:red_tourism"], "language": "fr"})
+    messages, _ = run(ActionSmalltalk(), tracker)
+    assert "(§2)" in " ".join(texts(messages))
