@@ -528,8 +528,11 @@ def main(argv: list[str] | None = None) -> int:
     played = [run_conversation(args.url, c, fresh_sender(run_id, f"c{i}"), args.timeout)
               for i, c in enumerate(dialogues)]
     summary = summarize(verdicts, refused, langs, played, refused_dialogues)
-    print(format_failures(verdicts, args.verbose))
-    print(format_conversation_failures(played, args.verbose))
+    if args.verbose or Path(args.heldout_dir).resolve() != HELDOUT_DIR.resolve():
+        print(format_failures(verdicts, args.verbose))
+        print(format_conversation_failures(played, args.verbose))
+    else:  # the headline set's failures are not for reading: whoever reads them tunes on them
+        print("(failures of the headline set are not printed; -v prints every question and reply)")
     print(format_table(summary))
     print(format_classes(summarize_classes(played)))
     write_results(args.out, args.url, summary, verdicts, refused, played, refused_dialogues)
