@@ -66,10 +66,27 @@ def asked_point(turn: Turn, item) -> int:
     return point if similarity >= LEAD_POINT_MIN else -1
 
 
+RELATED_BUTTONS = 4  # "see also" buttons under an item without sub-sections
+
+
+def related_items(turn: Turn, item) -> list:
+    """What an answer leads on to: a section's routes, openings and facts (the items that cite it), or
+    the sections an opening, route or fact cites. Buttons only: the last list stays what it was, so
+    "the third one" still picks from the list the user was reading."""
+    if item.kind == "section":
+        kinds = ("route", "opening", "fact")
+        return [other for kind in kinds for other in turn.kb.items(kind) if item.id in other.cites]
+    return [section for section in turn.kb.items("section") if section.id in item.cites]
+
+
 def show_item(turn: Turn, item, extra_buttons: list | None = None) -> list:
-    """One item in full, leading with the point asked; a section's sub-sections come as buttons."""
+    """One item in full, leading with the point asked; a section's sub-sections come as buttons, else
+    the related items do."""
     children = [child for child in turn.kb.items(item.kind) if child.id.startswith(f"{item.id}.")]
-    buttons = rendering.item_buttons(turn.kb, children, turn.lang, turn.settings.max_list_buttons)
+    if children:
+        buttons = rendering.item_buttons(turn.kb, children, turn.lang, turn.settings.max_list_buttons)
+    else:
+        buttons = rendering.see_also_buttons(turn.kb, related_items(turn, item)[:RELATED_BUTTONS], turn.lang)
     answer = rendering.item_answer(turn.kb, item, turn.lang, lead=asked_point(turn, item))
     turn.say(answer, (buttons + (extra_buttons or [])) or None)
     events = [SlotSet("last_item", item.ref)]

@@ -73,6 +73,11 @@ def item_buttons(kb, items: Iterable[Any], lang: str, limit: int) -> list[dict[s
     ]
 
 
+def see_also_buttons(kb, items: Iterable[Any], lang: str) -> list[dict[str, str]]:
+    """Unnumbered buttons to related items: they are not a list the user picks from by number."""
+    return [{"title": shorten(kb.text(item, "title", lang)), "payload": item_payload(item)} for item in items]
+
+
 def button(title: str, intent: str, ref: str | None = None) -> dict[str, str]:
     """One button in the Rasa format."""
     return {"title": shorten(title), "payload": payload(intent, ref)}

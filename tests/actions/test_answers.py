@@ -238,3 +238,18 @@ def test_a_failing_action_apologizes_in_the_users_language(kb, monkeypatch):
     )
     assert texts(messages) == [kb.ui("error.generic", "de")]
     assert closing(messages) == {"language": "de"}
+
+
+def test_an_answer_without_sub_sections_leads_on_to_related_items_without_changing_the_list(kb):
+    shown = ["route:ancient_shu", "route:three_kingdoms"]
+    tracker = make_tracker("", "measure_info", slots={"last_list": shown}, entities={"item": "section:12"})
+    messages, events = run(answers.ActionMeasureInfo(), tracker)
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert any("opening:foreign_cooperation" in p for p in payloads)
+    assert not [e for e in events if e.get("name") == "last_list"]  # "the second one" still picks a route
+
+
+def test_an_opening_leads_back_to_the_section_that_names_it(kb):
+    tracker = make_tracker("", "investment_openings", entities={"item": "opening:film_tv"})
+    messages, _ = run(answers.ActionInvestmentOpenings(), tracker)
+    assert any("section:9" in b["payload"] for b in messages[0]["buttons"])
