@@ -33,8 +33,7 @@ class KBData:
     topics: dict[str, list[str]]
     tags: dict[str, dict[str, dict[str, dict[str, Any]]]]
     lexicon: dict[str, Any]
-    ui: dict[str, dict[str, str]] | None
-    ui_missing_reason: str
+    ui: dict[str, dict[str, str]]
     asks: dict[str, dict[str, list[str]]]
 
 
@@ -107,16 +106,14 @@ class KnowledgeBase:
 
     def ui(self, key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
         """A UI string (small talk, prompt, error, button) in `lang`, with `{param}` filled in."""
-        if self._data.ui is None:
-            raise KBError(self._data.ui_missing_reason)
         strings = self._data.ui.get(lang) or self._data.ui[DEFAULT_LANG]
         if key not in strings:
             raise KBError(f"ui/{DEFAULT_LANG}.yml: unknown UI key {key!r}")
         return _fill(strings[key], key, params)
 
     def has_ui(self, key: str) -> bool:
-        """Whether the UI strings exist and define `key`."""
-        return self._data.ui is not None and key in self._data.ui[DEFAULT_LANG]
+        """Whether the UI strings define `key`."""
+        return key in self._data.ui[DEFAULT_LANG]
 
     def topic_items(self, intent: str) -> list[Item]:
         """The items that answer an intent (topics.yml); empty for intents with no KB topic."""

@@ -32,9 +32,9 @@ def load_kb(data_dir: Path) -> KnowledgeBase:
     paper = _load_paper(data_dir, titles, funders, affiliations, languages)
     topics = _load_topics(data_dir, refs)
     lexicon = _load_lexicon(data_dir, languages)
-    ui, ui_reason = _load_ui(data_dir, languages)
+    ui = _load_ui(data_dir, languages)
     return KnowledgeBase(
-        KBData(languages, names, words, items, texts, paper, topics, tags, lexicon, ui, ui_reason, asks)
+        KBData(languages, names, words, items, texts, paper, topics, tags, lexicon, ui, asks)
     )
 
 
@@ -269,18 +269,16 @@ def _load_lexicon(data_dir: Path, codes: tuple[str, ...]) -> dict:
     return document
 
 
-def _load_ui(data_dir: Path, codes: tuple[str, ...]) -> tuple[dict | None, str]:
-    """UI strings per language, or None with the reason while ui/ does not exist yet."""
+def _load_ui(data_dir: Path, codes: tuple[str, ...]) -> dict:
+    """UI strings per language, every key of English present in every language."""
     ui_dir = data_dir / "ui"
-    if not ui_dir.is_dir():
-        return None, f"UI strings are not available: {ui_dir} does not exist yet"
     strings = {code: _read(ui_dir / f"{code}.yml", data_dir, schema.UI_FILE) for code in codes}
     reference = strings[DEFAULT_LANG]
     if not reference:
         raise KBError(f"ui/{DEFAULT_LANG}.yml: item '(file)', field '(root)': no UI strings")
     for code in codes:
         _check_ui_language(strings[code], reference, code)
-    return strings, ""
+    return strings
 
 
 def _check_ui_language(strings: dict, reference: dict, code: str) -> None:

@@ -1,4 +1,4 @@
-"""Telegram channel built on python-telegram-bot 22 (issue #5); configuration in README.md here."""
+"""Telegram channel built on python-telegram-bot 22; configuration in README.md here."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Website channel: chat API, widget assets and demo page (issue #6)."""
+"""Website channel: chat API, widget assets and demo page."""
 
 from __future__ import annotations
 

@@ -92,14 +92,12 @@ def test_ui_placeholder_mismatch_is_rejected(data_copy: Path, edit_yaml) -> None
         load_kb(data_copy)
 
 
-def test_absent_ui_folder_fails_only_when_ui_is_used(data_copy: Path) -> None:
+def test_absent_ui_folder_is_refused_at_load_naming_the_file(data_copy: Path) -> None:
     for path in (data_copy / "ui").iterdir():
         path.unlink()
     (data_copy / "ui").rmdir()
-    kb = load_kb(data_copy)
-    assert kb.items("route")
-    with pytest.raises(KBError, match="ui"):
-        kb.ui("out_of_scope", "en")
+    with pytest.raises(KBError, match=r"ui/en.yml: file is missing"):
+        load_kb(data_copy)
 
 
 def _yaml_keys(path: Path) -> list[str]:
