@@ -1,0 +1,46 @@
+"""One NLU file layout for every language: the same files, each intent in the same file everywhere, every
+intent of the domain trained in every language (a newcomer adding Korean examples of an intent finds
+them where the English ones are)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+NLU = ROOT / "data" / "nlu"
+LANGUAGES = [entry["code"] for entry in yaml.safe_load(
+    (ROOT / "actions" / "kb" / "data" / "languages.yml").read_text(encoding="utf-8"))["languages"]]
+
+
+def intents_by_file(lang: str) -> dict[str, set[str]]:
+    """File name -> the intents it trains, for one language."""
+    return {
+        path.name: set(re.findall(r"^- intent: (\S+)", path.read_text(encoding="utf-8"), re.MULTILINE))
+        for path in sorted((NLU / lang).glob("*.yml"))
+    }
+
+
+def domain_intents() -> set[str]:
+    found: set[str] = set()
+    for path in (ROOT / "domain").glob("*.yml"):
+        for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("intents") or []:
+            found.add(next(iter(entry)) if isinstance(entry, dict) else str(entry))
+    return found
+
+
+def test_every_language_has_its_own_folder_and_nothing_else():
+    assert sorted(p.name for p in NLU.iterdir()) == sorted(LANGUAGES)
+
+
+def test_every_language_keeps_each_intent_in_the_same_file_as_english():
+    english = intents_by_file("en")
+    for lang in LANGUAGES:
+        assert intents_by_file(lang) == english, lang
+
+
+def test_every_intent_of_the_domain_is_trained_in_every_language():
+    trained = set().union(*intents_by_file("en").values())
+    assert trained == domain_intents()
