@@ -1,4 +1,7 @@
-"""Contact leads left by investors, kept in SQLite (stdlib) under ${ADVISOR_DATA_DIR:-var}."""
+"""Contact leads left by investors, kept in SQLite (stdlib) under ${ADVISOR_DATA_DIR:-var}.
+
+Stdlib only: the gateway's staff console imports SCHEMA and COLUMNS to read and delete the same rows.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-_SCHEMA = """
+SCHEMA = """
 CREATE TABLE IF NOT EXISTS leads (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL,
@@ -23,7 +26,7 @@ CREATE TABLE IF NOT EXISTS leads (
 );
 CREATE INDEX IF NOT EXISTS leads_sender ON leads (sender);
 """
-_COLUMNS = (
+COLUMNS = (
     "name",
     "email",
     "sector",
@@ -55,7 +58,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     """Opens (and if needed creates) the leads database."""
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(path, timeout=10)
-    connection.executescript(_SCHEMA)
+    connection.executescript(SCHEMA)
     return connection
 
 
@@ -64,8 +67,8 @@ def save_lead(path: Path, lead: Lead) -> int:
     values = asdict(lead)
     with closing(_connect(path)) as db, db:
         cursor = db.execute(
-            f"INSERT INTO leads ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
-            [values[column] for column in _COLUMNS],
+            f"INSERT INTO leads ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+            [values[column] for column in COLUMNS],
         )
         return int(cursor.lastrowid)
 
@@ -76,9 +79,9 @@ def leads_of(path: Path, sender: str) -> list[Lead]:
         return []
     with closing(_connect(path)) as db:
         rows = db.execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM leads WHERE sender = ? ORDER BY id", (sender,)
+            f"SELECT {', '.join(COLUMNS)} FROM leads WHERE sender = ? ORDER BY id", (sender,)
         ).fetchall()
-    return [Lead(**dict(zip(_COLUMNS, row, strict=True))) for row in rows]
+    return [Lead(**dict(zip(COLUMNS, row, strict=True))) for row in rows]
 
 
 def delete_leads(path: Path, sender: str) -> int:

@@ -8,6 +8,7 @@ import aiohttp
 from aiohttp import web
 
 from bot import keys
+from bot import staff as staff_console
 from bot import telegram as telegram_channel
 from bot import web as web_channel
 from bot.rasa_client import RasaClient
@@ -37,6 +38,7 @@ def create_app(settings: Settings) -> web.Application:
 
 
 def _setup_features(app: web.Application, settings: Settings) -> None:
-    """Each channel lives in its own package and registers its routes and resources here."""
+    """Each channel (and the staff console) lives in its own package and registers its routes here."""
     web_channel.setup(app, settings)
     telegram_channel.setup(app, settings)
+    staff_console.setup(app, settings)
