@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from bot import keys
+from bot import analytics, keys
 from bot import staff as staff_console
 from bot import telegram as telegram_channel
 from bot import web as web_channel
@@ -16,9 +16,10 @@ from bot.settings import Settings
 
 
 async def _rasa_client_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The one Rasa client; every answered turn goes to the analytics (opened before it)."""
     settings = app[keys.SETTINGS]
     async with aiohttp.ClientSession() as session:
-        app[keys.RASA] = RasaClient(session, settings.rasa_url, settings.rasa_timeout)
+        app[keys.RASA] = RasaClient(session, settings.rasa_url, settings.rasa_timeout, app[keys.ANALYTICS].observe)
         yield
 
 
@@ -31,6 +32,7 @@ async def healthz(request: web.Request) -> web.Response:
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=64 * 1024)
     app[keys.SETTINGS] = settings
+    analytics.setup(app, settings)
     app.cleanup_ctx.append(_rasa_client_ctx)
     app.router.add_get("/healthz", healthz)
     _setup_features(app, settings)

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 if TYPE_CHECKING:
-    from bot.analytics import Analytics
+    from bot.analytics import TurnAnalytics
     from bot.rasa_client import RasaClient
     from bot.settings import Settings
 
 SETTINGS: web.AppKey["Settings"] = web.AppKey("settings")
 RASA: web.AppKey["RasaClient"] = web.AppKey("rasa")
-ANALYTICS: web.AppKey["Analytics"] = web.AppKey("analytics")
+ANALYTICS: web.AppKey["TurnAnalytics"] = web.AppKey("analytics")

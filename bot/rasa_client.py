@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,13 +44,39 @@ class BotMessage:
         return cls(text=raw.get("text"), buttons=buttons, image=raw.get("image"), custom=custom)
 
 
+@dataclass(frozen=True)
+class Turn:
+    """One answered turn, as the observers (the analytics) see it."""
+
+    sender: str
+    message: str
+    metadata: dict[str, Any]
+    reply: list[BotMessage]
+    latency_ms: int
+
+    def custom(self) -> dict[str, Any]:
+        """The reply's custom-only messages merged, later keys winning (language, outcome, topic…)."""
+        merged: dict[str, Any] = {}
+        for message in self.reply:
+            merged.update(message.custom or {})
+        return merged
+
+
+TurnObserver = Callable[[Turn], Awaitable[None]]
+
+
 @dataclass
 class RasaClient:
-    """Relays user messages to Rasa with a bounded wait, so a slow or dead Rasa never hangs a user."""
+    """Relays user messages to Rasa with a bounded wait, so a slow or dead Rasa never hangs a user.
+
+    Being the one place every turn of every channel passes, it also hands each answered turn to the
+    observer (the per-turn analytics); an observer's failure is logged and never reaches the user.
+    """
 
     session: aiohttp.ClientSession
     base_url: str
     timeout: float = 20.0
+    observer: TurnObserver | None = None
     _webhook: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -58,6 +86,7 @@ class RasaClient:
         self, sender: str, message: str, metadata: dict[str, Any] | None = None
     ) -> list[BotMessage]:
         body = {"sender": sender, "message": message, "metadata": metadata or {}}
+        started = time.monotonic()
         try:
             async with self.session.post(
                 self._webhook, json=body, timeout=aiohttp.ClientTimeout(total=self.timeout)
@@ -76,7 +105,17 @@ class RasaClient:
             # the action server did not answer (Rasa then replies `200 []`): never show silence.
             log.warning("Rasa answered %s without the language marker: the action server is not answering", sender)
             raise RasaUnavailable("reply without the language marker")
+        latency_ms = round((time.monotonic() - started) * 1000)
+        await self._observe(Turn(sender, message, metadata or {}, messages, latency_ms))
         return messages
+
+    async def _observe(self, turn: Turn) -> None:
+        if self.observer is None:
+            return
+        try:
+            await self.observer(turn)
+        except Exception:  # statistics must never cost a user the answer
+            log.exception("recording the turn of %s failed", turn.sender)
 
     async def healthy(self) -> bool:
         try:

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
 from limits import parse
 
-from bot.settings import Settings, SettingsError, env_choice, env_int
+from bot.settings import Settings, SettingsError, data_key, env_choice, env_int
 
 STAFF_LANGUAGES = ("en", "zh")
 SECRET_FILE = "staff_secret.key"
@@ -98,14 +97,8 @@ class StaffSettings:
         return Path(self.data_dir) / "leads.sqlite3"
 
     def cookie_key(self) -> bytes:
-        """STAFF_SECRET_KEY, else a random key created once and kept (0600) in the data folder, so
-        logins survive a restart and no key is ever built into the code."""
+        """STAFF_SECRET_KEY, else a random key created once and kept in the data folder, so logins
+        survive a restart and no key is ever built into the code."""
         if self.secret_key:
             return _fernet_key(self.secret_key, "STAFF_SECRET_KEY")
-        path = Path(self.data_dir) / SECRET_FILE
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(base64.urlsafe_b64encode(os.urandom(32)).decode("ascii"))
-        return _fernet_key(path.read_text().strip(), str(path))
+        return data_key(self.data_dir, SECRET_FILE)
