@@ -4,6 +4,7 @@
     python -m bot.staff set-password NAME
     python -m bot.staff remove-user NAME
     python -m bot.staff list-users
+    python -m bot.staff set-telegram NAME CHAT_ID           # the chat "send to me first" goes to
 
 The accounts live in `$ADVISOR_DATA_DIR/staff.sqlite3` (the same variable the gateway reads).
 """
@@ -39,6 +40,9 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("set-password", help="change a password and unlock the account").add_argument("name")
     commands.add_parser("remove-user", help="delete an account").add_argument("name")
     commands.add_parser("list-users", help="names and roles")
+    link = commands.add_parser("set-telegram", help="the staff member's own Telegram chat id")
+    link.add_argument("name")
+    link.add_argument("chat_id", type=int)
     return cli
 
 
@@ -52,6 +56,9 @@ def run(args: argparse.Namespace, accounts: Accounts, stdin: TextIO, out: TextIO
     elif args.command == "remove-user":
         accounts.remove_user_sync(args.name)
         print(f"removed {args.name!r}", file=out)
+    elif args.command == "set-telegram":
+        accounts.set_telegram_sync(args.name, args.chat_id)
+        print(f"{args.name!r} gets test broadcasts in chat {args.chat_id}", file=out)
     else:
         for user in accounts.users_sync():
             print(f"{user.name}\t{user.role}", file=out)

@@ -113,6 +113,10 @@ class Accounts:
         if not self.db.run_sync("DELETE FROM users WHERE name = ? RETURNING name", (name,)):
             raise AccountError(f"there is no user {name!r}")
 
+    def set_telegram_sync(self, name: str, chat_id: int) -> None:
+        if not self.db.run_sync("UPDATE users SET telegram_chat_id = ? WHERE name = ? RETURNING name", (chat_id, name)):
+            raise AccountError(f"there is no user {name!r}")
+
     def users_sync(self) -> list[User]:
         rows = self.db.run_sync("SELECT name, role, telegram_chat_id FROM users ORDER BY name")
         return [User(*row) for row in rows]
@@ -154,10 +158,6 @@ class Accounts:
             (self.lockout.failures, self.lockout.failures, until, name),
         )
         return LoginResult.LOCKED if rows and rows[0][0] > 0 else LoginResult.WRONG
-
-    async def set_telegram_chat(self, name: str, chat_id: int | None) -> None:
-        """The staff member's own Telegram chat, for "send to me first"."""
-        await self.db.run("UPDATE users SET telegram_chat_id = ? WHERE name = ?", (chat_id, name))
 
     # --- audit log ------------------------------------------------------------------------
     async def audit(self, user: str, action: str, **detail: Any) -> None:

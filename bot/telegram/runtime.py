@@ -21,6 +21,7 @@ from bot.i18n import LANGUAGES
 from bot.settings import SettingsError
 from bot.telegram import handlers, i18n
 from bot.telegram.keys import TELEGRAM_APPLICATION, TELEGRAM_SETTINGS
+from bot.telegram.outreach import runtime as outreach
 from bot.telegram.settings import TelegramSettings
 from bot.telegram.state import CONTEXT_TYPES, PerChatUpdateProcessor, Services
 
@@ -124,14 +125,20 @@ async def telegram_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
     requests = _requests()
     application = build_application(tg, requests)
-    application.bot_data.services = Services(app[keys.RASA], tg, settings.default_language)
+    services = Services(app[keys.RASA], tg, settings.default_language)
+    application.bot_data.services = services
     await _initialize(application, requests)
     try:
-        await register_commands(application, settings.default_language)
-        await application.start()
-        await start_receiving(application, tg)
-        log.info("Telegram connector running as @%s", application.bot.username)
-        app[TELEGRAM_APPLICATION] = application
-        yield
+        username = services.bot_username(application.bot)
+        async with outreach.running(tg, settings.data_dir, username) as broadcasts:
+            services.outreach = broadcasts.store
+            app[keys.OUTREACH] = broadcasts
+            await register_commands(application, settings.default_language)
+            await application.start()
+            await start_receiving(application, tg)
+            log.info("Telegram connector running as @%s", application.bot.username)
+            app[TELEGRAM_APPLICATION] = application
+            yield
+            await stop(application)  # stop taking updates before the outreach store closes
     finally:
         await stop(application)

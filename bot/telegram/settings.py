@@ -36,6 +36,9 @@ class TelegramSettings:
     bot_username: str = ""
     max_retries: int = 3
     concurrent_updates: int = 32
+    outreach_per_second: int = 25
+    outreach_concurrency: int = 4
+    outreach_max_attempts: int = 3
 
     @property
     def enabled(self) -> bool:
@@ -56,6 +59,9 @@ class TelegramSettings:
             bot_username=env.get("TELEGRAM_BOT_USERNAME", "").strip().lstrip("@"),
             max_retries=env_int(env, "TELEGRAM_MAX_RETRIES", cls.max_retries, minimum=0),
             concurrent_updates=env_int(env, "TELEGRAM_CONCURRENT_UPDATES", cls.concurrent_updates, minimum=1),
+            outreach_per_second=env_int(env, "OUTREACH_MAX_PER_SECOND", cls.outreach_per_second, minimum=1),
+            outreach_concurrency=env_int(env, "OUTREACH_CONCURRENCY", cls.outreach_concurrency, minimum=1),
+            outreach_max_attempts=env_int(env, "OUTREACH_MAX_ATTEMPTS", cls.outreach_max_attempts, minimum=1),
         )
         settings.validate()
         return settings
@@ -71,6 +77,8 @@ class TelegramSettings:
             raise SettingsError(f"TELEGRAM_BOT_USERNAME is not a Telegram username: {self.bot_username!r}")
         if self.webhook_mode:
             self._validate_webhook()
+        if self.outreach_per_second > 30:
+            raise SettingsError("OUTREACH_MAX_PER_SECOND must be at most 30 (Telegram's broadcast limit)")
 
     def _validate_webhook(self) -> None:
         _http_url("TELEGRAM_WEBHOOK_URL", self.webhook_url)

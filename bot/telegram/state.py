@@ -14,6 +14,7 @@ from telegram.ext import BaseUpdateProcessor, CallbackContext, ContextTypes, Ext
 
 if TYPE_CHECKING:
     from bot.rasa_client import RasaClient
+    from bot.telegram.outreach.store import SQLiteOutreach
     from bot.telegram.settings import TelegramSettings
 
 REMEMBERED_UPDATES = 4096
@@ -34,6 +35,7 @@ class Services:
     rasa: "RasaClient"
     settings: "TelegramSettings"
     default_language: str
+    outreach: Optional["SQLiteOutreach"] = None  # subscriptions (bot/telegram/outreach)
 
     def bot_username(self, bot: Bot) -> str:
         """TELEGRAM_BOT_USERNAME when configured, otherwise what getMe reported."""
