@@ -3,8 +3,9 @@
 
 A sliding window rather than a token bucket: a bucket that allows a burst of N on top of its steady
 rate can put 2N messages into one second, which is exactly what Telegram punishes. The window keeps
-the times of the last N sends; the next one waits until the oldest is a full window ago. A small
-margin (WINDOW_MARGIN) keeps network jitter from letting Telegram see N+1 in a second.
+the times of the last N sends; the next one waits until the oldest is a full window ago. Sends are
+also spread evenly (at least window/N apart) instead of in bursts, and a margin (WINDOW_MARGIN) is
+added to both limits, so network jitter never lets Telegram see N+1 in a second.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import asyncio
 import time
 from collections import deque
 
-WINDOW_MARGIN = 0.1
+WINDOW_MARGIN = 0.15
 
 
 class Pacer:
@@ -23,6 +24,7 @@ class Pacer:
         self.per_second = per_second
         self.window = 1.0 + WINDOW_MARGIN
         self.per_chat = per_chat_seconds + WINDOW_MARGIN
+        self.spacing = self.window / per_second
         self._sent: deque[float] = deque()
         self._last_to_chat: dict[int, float] = {}
         self._paused_until = 0.0
@@ -48,7 +50,9 @@ class Pacer:
     def _window_wait(self, now: float) -> float:
         while self._sent and now - self._sent[0] >= self.window:
             self._sent.popleft()
-        return self._sent[0] + self.window - now if len(self._sent) >= self.per_second else 0.0
+        if len(self._sent) >= self.per_second:
+            return self._sent[0] + self.window - now
+        return self._sent[-1] + self.spacing - now if self._sent else 0.0
 
     def _chat_wait(self, chat_id: int, now: float) -> float:
         last = self._last_to_chat.get(chat_id)
