@@ -12,6 +12,17 @@ LEAD_FILTERS = [
     for name, extra in (("language", {}), ("channel", {}), ("sector", {}),
                         ("since", {"format": "date"}), ("until", {"format": "date"}))
 ]
+BROADCAST = {
+    "type": "object", "required": ["texts"],
+    "properties": {
+        "texts": {"type": "object", "description": "language code -> Telegram HTML text; en required",
+                  "additionalProperties": {"type": "string", "maxLength": 4096}},
+        "fallback_to_en": {"type": "boolean", "default": False},
+        "topics": {"type": "array", "items": {"enum": ["investment", "routes", "measures"]}},
+        "start": {"type": "string", "description": "a start code: measure_9, route_red_tourism, invest…"},
+        "send_at": {"type": "number", "description": "Unix time; omitted = now"},
+    },
+}
 DAYS = [{"name": "days", "in": "query", "required": False, "schema": {"enum": [7, 30], "default": 7}}]
 
 
@@ -36,6 +47,24 @@ def _paths() -> dict[str, Any]:
         "/leads.csv": {"get": _op("Leads as CSV (UTF-8 with BOM, formulas neutralised)", parameters=LEAD_FILTERS)},
         "/leads/{id}": {"delete": _op("Delete a lead (admin)", parameters=[
             *CSRF, {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}])},
+        "/unanswered": {"get": _op("Unanswered questions grouped by language and nearest topic", parameters=[
+            *DAYS, {"name": "reviewed", "in": "query", "required": False, "schema": {"enum": ["1"]}}])},
+        "/unanswered.csv": {"get": _op("Unanswered questions as CSV", parameters=DAYS)},
+        "/unanswered/review": {"post": _op("Mark questions as reviewed", parameters=CSRF, requestBody={
+            "content": {"application/json": {"schema": {"type": "object", "properties": {
+                "ids": {"type": "array", "items": {"type": "integer"}}}}}}})},
+        "/usage": {"get": _op("Conversations and messages per day, citation share, top sections, p50/p95",
+                              parameters=DAYS)},
+        "/subscribers": {"get": _op("Telegram subscribers by language and topic")},
+        "/broadcasts": {
+            "get": _op("Recent broadcasts with progress"),
+            "post": _op("Queue a broadcast (admin); 201 {id}", parameters=CSRF, requestBody={
+                "content": {"application/json": {"schema": BROADCAST}}}),
+        },
+        "/broadcasts/test": {"post": _op("Send the English text to my own chat first (admin)", parameters=CSRF,
+                                         requestBody={"content": {"application/json": {"schema": BROADCAST}}})},
+        "/broadcasts/{id}": {"get": _op("Progress: state, sent, failed, left", parameters=[
+            {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}])},
     }
 
 
