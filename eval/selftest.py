@@ -44,8 +44,10 @@ FILLER = {
     "ja": "この質問について論文の内容は次のとおりです。",
     "ko": "이 질문에 대한 논문의 내용은 다음과 같습니다.",
 }
-QUESTIONS = load_heldout()
-CONVERSATIONS = load_conversations()
+# What the scorer sends: the headline set minus its near-copies of the earlier (frozen) sets, which it refuses
+_OTHER_SETS = other_heldout_texts(score.HELDOUT_DIR)
+QUESTIONS = split_by_overlap(load_heldout(), _OTHER_SETS)[0]
+CONVERSATIONS = split_by_overlap(load_conversations(), _OTHER_SETS)[0]
 BY_TEXT = {q.text: q for q in QUESTIONS}
 
 
@@ -73,7 +75,8 @@ for _c in CONVERSATIONS:
         STEPS[key] = (_c, _n, _step)
 
 
-def good_reply(lang: str, expect: str, sections, facts, intent: str = "", next_press: str | None = None) -> list[dict]:
+def good_reply(lang: str, expect: str, sections, facts, intent: str = "", next_press: str | None = None,
+               press_position: int = 1) -> list[dict]:
     """What a right reply looks like: text in the language, facts, citation, then the language marker."""
     ui = score.ui_strings(lang)
     if expect == "out_of_scope":
@@ -86,7 +89,8 @@ def good_reply(lang: str, expect: str, sections, facts, intent: str = "", next_p
     cite = f" (§{', §'.join(sections)})" if sections else (" (§1)" if expect == "cited" else "")
     message = {"recipient_id": "x", "text": f"{body} {facts_text}{cite}".strip()}
     if next_press:
-        message["buttons"] = [{"title": "→", "payload": next_press}]
+        others = [{"title": f"#{n}", "payload": f"/other_{n}"} for n in range(1, press_position)]
+        message["buttons"] = others + [{"title": "→", "payload": next_press}]
     return [message, {"recipient_id": "x", "custom": {"language": lang}}]
 
 
@@ -121,7 +125,8 @@ def step_reply(conversation, n: int, step) -> list[dict]:
     """A right reply to a conversation turn, with a button to press when the next turn presses one."""
     following = conversation.steps[n + 1] if n + 1 < len(conversation.steps) else None
     press = f"/press_{conversation.id}_{n + 1}" if following is not None and following.press else None
-    reply = good_reply(conversation.lang, step.expect, step.sections, step.facts, next_press=press)
+    reply = good_reply(conversation.lang, step.expect, step.sections, step.facts, next_press=press,
+                       press_position=following.press if press else 1)
     if conversation is BROKEN_CONVERSATION and n == 1:
         reply[1]["custom"]["language"] = "en"
     return reply
@@ -176,9 +181,10 @@ class HeldoutSetTest(unittest.TestCase):
     """The unseen set meets the brief: size, coverage, kinds of questions and conversations."""
 
     def test_every_language_has_enough_questions_conversations_and_kinds(self):
+        questions, conversations = load_heldout(), load_conversations()
         for lang in LANGUAGES:
-            mine = [q for q in QUESTIONS if q.lang == lang]
-            convs = [c for c in CONVERSATIONS if c.lang == lang]
+            mine = [q for q in questions if q.lang == lang]
+            convs = [c for c in conversations if c.lang == lang]
             self.assertGreaterEqual(len(mine) + len(convs), 40, lang)
             self.assertGreaterEqual(len(convs), 10, lang)
             self.assertGreaterEqual(sum(q.expect == "out_of_scope" for q in mine), 3, lang)
@@ -189,13 +195,16 @@ class HeldoutSetTest(unittest.TestCase):
             self.assertTrue({"digression", "interest_up_front", "button_language"} <= {c.cls for c in convs}, lang)
 
     def test_texts_are_unique(self):
-        self.assertEqual(len({normalize(q.text) for q in QUESTIONS}), len(QUESTIONS))
+        questions = load_heldout()
+        self.assertEqual(len({normalize(q.text) for q in questions}), len(questions))
 
-    def test_no_near_copy_in_training_data_or_other_sets(self):
-        known = load_training_texts() | other_heldout_texts(score.HELDOUT_DIR)
-        _, refused = split_by_overlap(QUESTIONS, known)
+    def test_no_near_copy_in_training_data(self):
+        """eval/decontaminate.py keeps the training data free of the headline set's texts (near-copies of
+        the earlier, frozen sets are left out of QUESTIONS above: the scorer refuses them)."""
+        known = load_training_texts()
+        _, refused = split_by_overlap(load_heldout(), known)
         self.assertEqual([q.text for q in refused], [])
-        _, refused = split_by_overlap(CONVERSATIONS, known)
+        _, refused = split_by_overlap(load_conversations(), known)
         self.assertEqual([c.id for c in refused], [])
 
 

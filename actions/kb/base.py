@@ -35,6 +35,7 @@ class KBData:
     lexicon: dict[str, Any]
     ui: dict[str, dict[str, str]] | None
     ui_missing_reason: str
+    asks: dict[str, dict[str, list[str]]]
 
 
 class KnowledgeBase:
@@ -91,6 +92,10 @@ class KnowledgeBase:
     def keywords(self, item: Item, lang: str = DEFAULT_LANG) -> list[str]:
         """Localized search keywords and aliases of an item."""
         return list(self._entry(item, lang)["keywords"])
+
+    def asks(self, item: Item, lang: str = DEFAULT_LANG) -> list[str]:
+        """Questions in `lang` that this item answers (for the meaning-based search only)."""
+        return list((self._data.asks.get(lang) or {}).get(item.ref) or [])
 
     def _entry(self, item: Item, lang: str) -> dict[str, Any]:
         """The text entry of an item in `lang`, falling back to English for unknown codes."""

@@ -28,12 +28,13 @@ def load_kb(data_dir: Path) -> KnowledgeBase:
     _check_item_refs(items, section_ids, tags)
     refs = {item.ref for group in items.values() for item in group}
     texts, titles, funders, affiliations = _load_texts(data_dir, languages, refs)
+    asks = _load_asks(data_dir, languages, refs)
     paper = _load_paper(data_dir, titles, funders, affiliations, languages)
     topics = _load_topics(data_dir, refs)
     lexicon = _load_lexicon(data_dir, languages)
     ui, ui_reason = _load_ui(data_dir, languages)
     return KnowledgeBase(
-        KBData(languages, names, words, items, texts, paper, topics, tags, lexicon, ui, ui_reason)
+        KBData(languages, names, words, items, texts, paper, topics, tags, lexicon, ui, ui_reason, asks)
     )
 
 
@@ -189,6 +190,21 @@ def _load_texts(data_dir: Path, codes: tuple[str, ...], refs: set[str]) -> tuple
             document["paper"]["affiliations"],
         )
     return texts, titles, funders, affiliations
+
+
+def _load_asks(data_dir: Path, codes: tuple[str, ...], refs: set[str]) -> dict[str, dict[str, list[str]]]:
+    """Per-language questions each item answers (asks/<lang>.yml). A user's question lies closer in
+    meaning to another question than to the statements of title and points, so these find the item a
+    paraphrase is about; an item may have none (it is then found by its text alone)."""
+    asks: dict[str, dict[str, list[str]]] = {}
+    for code in codes:
+        rel = f"asks/{code}.yml"
+        entries = _read(data_dir / rel, data_dir, schema.ASKS_FILE)["asks"]
+        for ref in entries:
+            if ref not in refs:
+                raise KBError(f"{rel}: item {ref!r}, field '(entry)': no such item in items.yml")
+        asks[code] = entries
+    return asks
 
 
 def _load_paper(data_dir: Path, titles: dict, funders: dict, affiliations: dict, codes: tuple[str, ...]) -> Paper:

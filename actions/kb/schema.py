@@ -119,6 +119,14 @@ ITEM_TEXT = {
     "required": ["title", "summary", "points", "keywords"],
     "additionalProperties": False,
 }
+ASKS_FILE = {  # asks/<lang>.yml: questions each item answers, used only to find the item by meaning
+    "type": "object",
+    "properties": {
+        "asks": {"type": "object", "propertyNames": ITEM_REF, "additionalProperties": TEXT_LIST},
+    },
+    "required": ["asks"],
+    "additionalProperties": False,
+}
 TEXT_FILE = {
     "type": "object",
     "properties": {
