@@ -83,8 +83,11 @@ class ActionSaveLead(AdvisorAction):
         slots = turn.tracker.get_slot
         name, email = slots("contact_name"), slots("contact_email")
         if slots("consent") is True and name and email:
-            leads.save_lead(turn.settings.leads_path, lead_from(turn, name, email))
-            turn.say(turn.ui("lead.saved", name=name))
+            if leads.leads_today(turn.settings.leads_path, turn.tracker.sender_id) >= turn.settings.leads_per_day:
+                turn.say(turn.ui("lead.limit"))  # one conversation cannot flood staff's list
+            else:
+                leads.save_lead(turn.settings.leads_path, lead_from(turn, name, email))
+                turn.say(turn.ui("lead.saved", name=name))
         else:
             turn.say(turn.ui("lead.declined"))
         return [SlotSet(slot, None) for slot in PROFILE_SLOTS + CONTACT_SLOTS]

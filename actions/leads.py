@@ -5,10 +5,12 @@ Stdlib only: the gateway's staff console imports SCHEMA and COLUMNS to read and 
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import unicodedata
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 SCHEMA = """
@@ -62,9 +64,18 @@ def _connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
+def clean_text(value: str | None) -> str | None:
+    """A field as staff will read it: no control or format characters (NUL, escape sequences, bidi
+    overrides that make a name display as something else), whitespace runs collapsed."""
+    if value is None:
+        return None
+    kept = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in value)
+    return re.sub(r"\s+", " ", kept).strip()
+
+
 def save_lead(path: Path, lead: Lead) -> int:
-    """Stores one lead and returns its row id."""
-    values = asdict(lead)
+    """Stores one lead (its free-text fields cleaned) and returns its row id."""
+    values = {key: clean_text(value) if isinstance(value, str) else value for key, value in asdict(lead).items()}
     with closing(_connect(path)) as db, db:
         cursor = db.execute(
             f"INSERT INTO leads ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
@@ -90,3 +101,36 @@ def delete_leads(path: Path, sender: str) -> int:
         return 0
     with closing(_connect(path)) as db, db:
         return db.execute("DELETE FROM leads WHERE sender = ?", (sender,)).rowcount
+
+
+def _ago(days: float) -> str:
+    return (datetime.now(timezone.utc) - timedelta(days=days)).isoformat()
+
+
+def leads_today(path: Path, sender: str) -> int:
+    """How many leads one conversation left in the last 24 hours (the per-sender cap)."""
+    if not path.exists():
+        return 0
+    with closing(_connect(path)) as db:
+        return db.execute(
+            "SELECT COUNT(*) FROM leads WHERE sender = ? AND created_at >= ?", (sender, _ago(1))
+        ).fetchone()[0]
+
+
+def prune_leads(path: Path, days: int) -> int:
+    """Deletes leads older than the retention period (ISO timestamps in UTC sort as text)."""
+    if not path.exists():
+        return 0
+    with closing(_connect(path)) as db, db:
+        return db.execute("DELETE FROM leads WHERE created_at < ?", (_ago(days),)).rowcount
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str | None) -> str:
+    """A lead field as a CSV/XLSX export must write it: a leading = + - @ (or tab, CR) would make a
+    spreadsheet run the cell as a formula, so such a value gets a leading apostrophe (OWASP's advice).
+    For the staff console's export; nothing exports leads yet."""
+    text = value or ""
+    return f"'{text}" if text.startswith(FORMULA_START) else text

@@ -1,10 +1,13 @@
-"""The right to be forgotten: delete a conversation's leads and its stored conversation."""
+"""The right to be forgotten: delete a conversation's leads, its stored conversation and the texts
+of its unanswered questions kept for the staff console (actions/analytics_texts.py)."""
 
 from __future__ import annotations
 
+import logging
+
 from rasa_sdk.events import SlotSet
 
-from actions import leads, rendering
+from actions import analytics_texts, leads, rendering, retention
 from actions.forms import form_slots
 from actions.turn import AdvisorAction, Turn
 
@@ -14,8 +17,9 @@ CONVERSATION_SLOTS = ("last_list", "last_item")  # what was shown; the form slot
 class ActionForgetMe(AdvisorAction):
     """Asks for confirmation; on yes deletes the leads and marks the reply `forgotten`.
 
-    The stored conversation itself is deleted by `actions.tracker_store.ForgetfulSQLTrackerStore`
-    when Rasa saves this turn: rows deleted here would be written back by that very save.
+    The stored conversation is deleted here too (with TRACKER_URL), so that a failure can still be
+    told to the user; `actions.tracker_store.ForgetfulSQLTrackerStore` then stores nothing of this
+    turn instead of writing the deleted rows back.
     """
 
     action_name = "action_forget_me"
@@ -36,9 +40,23 @@ class ActionForgetMe(AdvisorAction):
         return []
 
 
+log = logging.getLogger(__name__)
+
+
 def forget(turn: Turn, domain: dict) -> list:
-    """Deletes the leads now; the `forgotten` marker makes the tracker store drop the conversation."""
-    leads.delete_leads(turn.settings.leads_path, turn.tracker.sender_id)
+    """Deletes the leads, the unanswered-question texts and the stored conversation, each retried; only
+    when all are gone does the user hear "done" and the reply carry the `forgotten` marker (which makes
+    the tracker store drop this turn too). A failure is said as such, and nothing claims to be deleted."""
+    sender, settings = turn.tracker.sender_id, turn.settings
+    try:
+        retention.with_retries(lambda: leads.delete_leads(settings.leads_path, sender))
+        retention.with_retries(lambda: analytics_texts.forget_sender(settings.data_dir, sender))
+        if settings.tracker_url:
+            retention.with_retries(lambda: retention.delete_conversation(settings.tracker_url, sender))
+    except Exception:
+        log.exception("could not forget %s", sender)
+        turn.say(turn.ui("forget.failed"))
+        return []
     turn.say(turn.ui("forget.done"))
     turn.custom["forgotten"] = True
     return [SlotSet(slot, None) for slot in CONVERSATION_SLOTS + tuple(form_slots(domain))]

@@ -18,6 +18,11 @@ class Settings:
     detect_min_confidence: float = 0.7  # LANGUAGE_MIN_CONFIDENCE: lingua confidence to trust
     match_min_score: float = 0.5  # MATCH_MIN_SCORE: query.resolve score that counts as a hit
     max_list_buttons: int = 15  # MAX_LIST_BUTTONS: drill-down buttons under one list
+    tracker_url: str = ""  # TRACKER_URL (set by the launcher): the tracker store's SQLAlchemy URL
+    tracker_retention_days: int = 30  # TRACKER_RETENTION_DAYS: conversations idle longer are deleted
+    leads_retention_days: int = 180  # LEADS_RETENTION_DAYS: leads older than this are deleted
+    retention_sweep_seconds: int = 3600  # RETENTION_SWEEP_SECONDS: how often retention runs
+    leads_per_day: int = 3  # LEADS_PER_SENDER_PER_DAY: leads one conversation may leave in 24 h
 
     @property
     def leads_path(self) -> Path:
@@ -34,6 +39,11 @@ class Settings:
             detect_min_confidence=_number(env, "LANGUAGE_MIN_CONFIDENCE", 0.7, float),
             match_min_score=_number(env, "MATCH_MIN_SCORE", 0.5, float),
             max_list_buttons=_number(env, "MAX_LIST_BUTTONS", 15, int),
+            tracker_url=env.get("TRACKER_URL", "").strip(),
+            tracker_retention_days=_number(env, "TRACKER_RETENTION_DAYS", 30, int),
+            leads_retention_days=_number(env, "LEADS_RETENTION_DAYS", 180, int),
+            retention_sweep_seconds=_number(env, "RETENTION_SWEEP_SECONDS", 3600, int),
+            leads_per_day=_number(env, "LEADS_PER_SENDER_PER_DAY", 3, int),
         )
 
 

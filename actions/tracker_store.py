@@ -22,6 +22,8 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from actions.retention import with_retries
+
 log = logging.getLogger(__name__)
 
 
@@ -42,11 +44,15 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
         if not forgotten_in_latest_turn(tracker.events):
             await super().save(tracker)
             return
+        deleted = with_retries(lambda: self._delete_conversation(tracker.sender_id))
+        log.info("Forgot conversation %s (%d stored events deleted)", tracker.sender_id, deleted)
+
+    def _delete_conversation(self, sender_id: str) -> int:
         with self.session_scope() as session:
             deleted = (
                 session.query(self.SQLEvent)
-                .filter(self.SQLEvent.sender_id == tracker.sender_id)
+                .filter(self.SQLEvent.sender_id == sender_id)
                 .delete(synchronize_session=False)
             )
             session.commit()
-        log.info("Forgot conversation %s (%d stored events deleted)", tracker.sender_id, deleted)
+        return deleted

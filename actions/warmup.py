@@ -3,7 +3,8 @@
 rasa_sdk imports every module of this package at start-up, so doing the slow first-use work here
 (jieba's and MeCab's dictionaries, TF-IDF per language, lingua's models: several seconds) keeps that
 delay off the first real user. Rasa itself imports only actions.tracker_store, never this module.
-Set ACTIONS_WARM_UP=false to skip it (e.g. for quick manual experiments).
+Set ACTIONS_WARM_UP=false to skip it (e.g. for quick manual experiments). It also starts the
+retention sweeper, which must run in the action server and nowhere else.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from __future__ import annotations
 import logging
 import os
 import time
+
+from actions.retention import start_sweeper
+from actions.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -28,3 +32,6 @@ def warm_up() -> None:
 
 if os.environ.get("ACTIONS_WARM_UP", "true").strip().lower() not in {"0", "false", "no", "off"}:
     warm_up()
+
+# Retention of the tracker store and the leads, for as long as the action server runs (actions/retention.py).
+start_sweeper(get_settings())

@@ -6,6 +6,7 @@ import sys
 
 from aiohttp import web
 
+from bot.access_log import PrivateAccessLogger
 from bot.app import create_app
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError
@@ -15,7 +16,13 @@ def main() -> int:
     configure_logging()
     try:
         settings = Settings.from_env()
-        web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+        web.run_app(
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            print=None,
+            access_log_class=PrivateAccessLogger,
+        )
     except SettingsError as exc:  # also raised while channels start, e.g. a rejected bot token
         print(f"gateway: configuration error: {exc}", file=sys.stderr)
         return 2

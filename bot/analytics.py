@@ -4,19 +4,22 @@ Why here and not from Rasa's trackers: a tracker holds whole conversations with 
 scanning them for a chart would keep personal data around for statistics. Per turn this keeps only
 channel, reply language, outcome, the sections cited, the reply time and a per-day pseudonym of the
 conversation (an HMAC of the sender and the day: conversations can be counted per day, not followed
-across days, and the sender id itself is never stored). Free text is kept only for turns the paper
-did not answer (the questions staff should read), only for ANALYTICS_TEXT_RETENTION_DAYS, and is
-deleted with the user's "forget me" (`Analytics.forget`).
+across days, and the sender id itself is never stored). The sender is the one the gateway sends to
+Rasa (`web:`+HMAC of the session, `telegram:<chat id>`), so the action server, which sees the same id,
+finds the same pseudonym (actions/analytics_texts.py). Free text is kept only for turns the paper
+did not answer (the questions staff should read), only for ANALYTICS_TEXT_RETENTION_DAYS (pruned at
+start-up and every RETENTION_SWEEP_SECONDS), and is deleted with the user's "forget me": by the action
+server before it says "done", and again here (`Analytics.forget`) when a reply carries
+`custom.forgotten`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import hmac
 import logging
 import re
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -27,6 +30,7 @@ from typing import Any, Protocol, Sequence
 
 from aiohttp import web
 
+from actions.analytics_texts import DB_FILE, KEY_FILE, pseudonym, pseudonym_key
 from bot import keys
 from bot.rasa_client import Turn as RasaTurn
 from bot.settings import Settings, data_key
@@ -37,7 +41,6 @@ log = logging.getLogger(__name__)
 UNANSWERED = ("did_you_mean", "out_of_scope", "handoff", "fallback")  # actions/turn.py, CONTRACTS
 CITATION = re.compile(r"\(§\s*([\d.]+(?:\s*,\s*§\s*[\d.]+)*)\)")
 MAX_TEXT = 1000
-KEY_FILE = "analytics_secret.key"  # kept apart from the cookie key: rotating that must not orphan texts
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS turns (
@@ -117,10 +120,10 @@ class Analytics:
 
     def __init__(self, path: Path, key: bytes) -> None:
         self.db = SQLite(path, _SCHEMA)
-        self._key = hmac.new(key, b"advisor analytics pseudonyms", hashlib.sha256).digest()
+        self._key = pseudonym_key(key)
 
     def _pseudonym(self, *parts: str) -> str:
-        return hmac.new(self._key, "\x00".join(parts).encode("utf-8"), hashlib.sha256).hexdigest()[:20]
+        return pseudonym(self._key, *parts)
 
     async def record(self, turn: TurnRecord) -> None:
         """Stores one turn; a "forget me" turn instead deletes what was kept of that user."""
@@ -251,25 +254,41 @@ def record_from_reply(sender: str, message: str, metadata: dict[str, Any], custo
     )
 
 
-class TurnAnalytics(Analytics):
-    """The store plus what the gateway does with it: observe every turn, prune texts daily."""
+HOUSEKEEPING = "housekeeping"  # metadata flag of turns the gateway sends itself (DELETE /session)
 
-    def __init__(self, path: Path, key: bytes, retention_days: int) -> None:
+
+class TurnAnalytics(Analytics):
+    """The store plus what the gateway does with it: observe every turn, prune texts on a timer."""
+
+    def __init__(self, path: Path, key: bytes, retention_days: int, sweep_seconds: float = 3600) -> None:
         super().__init__(path, key)
         self.retention_days = retention_days
+        self.sweep_seconds = sweep_seconds
 
     async def observe(self, turn: "RasaTurn") -> None:
-        """The Rasa client's observer: one row per answered turn."""
+        """The Rasa client's observer: one row per answered turn. The turns the gateway sends on the
+        visitor's behalf (the widget's "new conversation") are not the visitor's messages: not counted."""
         texts = [m.text for m in turn.reply if m.text]
-        await self.record(record_from_reply(turn.sender, turn.message, turn.metadata, turn.custom(), texts,
-                                            turn.latency_ms))
+        record = record_from_reply(turn.sender, turn.message, turn.metadata, turn.custom(), texts, turn.latency_ms)
+        if turn.metadata.get(HOUSEKEEPING) and not record.forgotten:
+            return
+        await self.record(record)
 
-    async def prune_daily(self) -> None:
+    async def prune_once(self) -> int:
+        pruned = await self.prune(self.retention_days)
+        if pruned:
+            log.info("analytics: deleted %d question texts older than %d days", pruned, self.retention_days)
+        return pruned
+
+    async def sweep_forever(self) -> None:
+        """Prunes every RETENTION_SWEEP_SECONDS (start-up prunes once before), like the web history's
+        sweep (bot/web/retention.py); a failed sweep is logged and tried again, never ending the loop."""
         while True:
-            pruned = await self.prune(self.retention_days)
-            if pruned:
-                log.info("analytics: deleted %d question texts older than %d days", pruned, self.retention_days)
-            await asyncio.sleep(86400)
+            await asyncio.sleep(self.sweep_seconds)
+            try:
+                await self.prune_once()
+            except sqlite3.Error:
+                log.exception("analytics: retention sweep failed; retrying in %s s", self.sweep_seconds)
 
 
 def setup(app: web.Application, settings: Settings) -> None:
@@ -278,7 +297,10 @@ def setup(app: web.Application, settings: Settings) -> None:
 
     staff = StaffSettings.from_gateway(settings)
     app[keys.ANALYTICS] = TurnAnalytics(
-        Path(settings.data_dir) / "analytics.sqlite3", data_key(settings.data_dir, KEY_FILE), staff.text_retention_days
+        Path(settings.data_dir) / DB_FILE,
+        data_key(settings.data_dir, KEY_FILE),
+        staff.text_retention_days,
+        settings.retention_sweep_seconds,
     )
     app.cleanup_ctx.append(_analytics_ctx)
 
@@ -286,7 +308,8 @@ def setup(app: web.Application, settings: Settings) -> None:
 async def _analytics_ctx(app: web.Application) -> AsyncIterator[None]:
     store = app[keys.ANALYTICS]
     await store.db.open()
-    pruning = asyncio.create_task(store.prune_daily())
+    await store.prune_once()  # before the first turn
+    pruning = asyncio.create_task(store.sweep_forever())
     try:
         yield
     finally:

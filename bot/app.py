@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from bot import analytics, keys
+from bot import analytics, health, keys
 from bot import staff as staff_console
 from bot import telegram as telegram_channel
 from bot import web as web_channel
@@ -19,14 +19,14 @@ async def _rasa_client_ctx(app: web.Application) -> AsyncIterator[None]:
     """The one Rasa client; every answered turn goes to the analytics (opened before it)."""
     settings = app[keys.SETTINGS]
     async with aiohttp.ClientSession() as session:
-        app[keys.RASA] = RasaClient(session, settings.rasa_url, settings.rasa_timeout, app[keys.ANALYTICS].observe)
+        app[keys.RASA] = RasaClient(
+            session,
+            settings.rasa_url,
+            settings.rasa_timeout,
+            max_concurrent=settings.rasa_max_concurrent,
+            observer=app[keys.ANALYTICS].observe,
+        )
         yield
-
-
-async def healthz(request: web.Request) -> web.Response:
-    """Liveness for the launcher; reports whether Rasa answers too, without failing on it."""
-    rasa_ok = await request.app[keys.RASA].healthy()
-    return web.json_response({"status": "ok", "rasa": "up" if rasa_ok else "down"})
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -34,7 +34,8 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.SETTINGS] = settings
     analytics.setup(app, settings)
     app.cleanup_ctx.append(_rasa_client_ctx)
-    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/healthz", health.healthz)
+    app.router.add_get("/readyz", health.readyz)
     _setup_features(app, settings)
     return app
 

@@ -1,5 +1,8 @@
 """The gateway's logging: one format, secrets never written, chatty HTTP libraries quiet.
 
+Standard library only: the launcher (scripts/services.py, run by the system python3) redacts the
+services' output with `redact` too.
+
 httpx logs every request URL at INFO, and a Telegram Bot API URL carries the bot token
 (`https://api.telegram.org/bot<token>/sendMessage`), so a plain INFO log leaks the token on every
 call. The HTTP libraries are held at WARNING, and every handler's formatter redacts anything shaped
@@ -15,7 +18,7 @@ from typing import Iterable
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 QUIET_LOGGERS = ("httpx", "httpcore", "hpack")
-SECRET_VARIABLES = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "RASA_API_TOKEN")
+SECRET_VARIABLES = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "RASA_API_TOKEN", "WIDGET_SENDER_KEY")
 BOT_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 REDACTED = "[redacted]"
 
@@ -47,3 +50,4 @@ def configure_logging(env: dict[str, str] | None = None, level: int = logging.IN
         handler.setFormatter(RedactingFormatter(FORMAT, secrets))
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+

@@ -18,6 +18,12 @@ class RasaUnavailable(Exception):
     """Rasa did not answer in time, refused the connection, or answered with an error."""
 
 
+class RasaBusy(RasaUnavailable):
+    """RASA_MAX_CONCURRENT turns are already waiting for Rasa: refused at once rather than queued."""
+
+    retry_after = 5  # seconds a client is asked to wait
+
+
 @dataclass(frozen=True)
 class Button:
     title: str
@@ -76,15 +82,27 @@ class RasaClient:
     session: aiohttp.ClientSession
     base_url: str
     timeout: float = 20.0
+    max_concurrent: int = 32
     observer: TurnObserver | None = None
     _webhook: str = field(init=False)
+    _slots: asyncio.Semaphore = field(init=False)
 
     def __post_init__(self) -> None:
         self._webhook = f"{self.base_url}/webhooks/rest/webhook"
+        self._slots = asyncio.Semaphore(self.max_concurrent)
 
     async def send(
         self, sender: str, message: str, metadata: dict[str, Any] | None = None
     ) -> list[BotMessage]:
+        """One turn, if a slot is free: a full Rasa means a fast "busy", not an unbounded queue in
+        which every waiting user would end up with a timeout anyway."""
+        if self._slots.locked():
+            log.warning("Rasa busy: %d turns in flight; refusing %s", self.max_concurrent, sender)
+            raise RasaBusy("too many turns in flight")
+        async with self._slots:
+            return await self._send(sender, message, metadata)
+
+    async def _send(self, sender: str, message: str, metadata: dict[str, Any] | None) -> list[BotMessage]:
         body = {"sender": sender, "message": message, "metadata": metadata or {}}
         started = time.monotonic()
         try:
@@ -116,12 +134,3 @@ class RasaClient:
             await self.observer(turn)
         except Exception:  # statistics must never cost a user the answer
             log.exception("recording the turn of %s failed", turn.sender)
-
-    async def healthy(self) -> bool:
-        try:
-            async with self.session.get(
-                f"{self.base_url}/", timeout=aiohttp.ClientTimeout(total=3)
-            ) as resp:
-                return resp.status == 200
-        except (aiohttp.ClientError, asyncio.TimeoutError):
-            return False

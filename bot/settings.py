@@ -65,6 +65,18 @@ def env_choice(env: Mapping[str, str], name: str, default: str, choices: tuple[s
     return raw
 
 
+def rate(env: Mapping[str, str], name: str, default: str) -> str:
+    """A rate in the `limits` library's syntax (`30/minute`); the error names the variable."""
+    from limits import parse
+
+    raw = env.get(name, "").strip() or default
+    try:
+        parse(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must look like '30/minute', got {raw!r}") from exc
+    return raw
+
+
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name, "").strip()
     if not raw:
@@ -75,6 +87,16 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
 
 
+def _action_server_url(env: Mapping[str, str]) -> str:
+    """The action server's base URL: ACTION_SERVER_URL (the launcher sets it to `…/webhook`, as Rasa's
+    endpoints.yml wants it) without that path, else ACTION_SERVER_HOST and ACTION_SERVER_PORT."""
+    url = env.get("ACTION_SERVER_URL", "").strip().rstrip("/")
+    if url:
+        return url.removesuffix("/webhook")
+    host = env.get("ACTION_SERVER_HOST", "").strip() or "127.0.0.1"
+    return f"http://{host}:{env_int(env, 'ACTION_SERVER_PORT', 5055)}"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the gateway needs; see README "Configuration" for each variable."""
@@ -83,8 +105,11 @@ class Settings:
     port: int = 8080
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout: float = 20.0
+    action_server_url: str = "http://127.0.0.1:5055"
     default_language: str = "en"
     data_dir: str = "var"
+    retention_sweep_seconds: int = 3600
+    rasa_max_concurrent: int = 32
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -95,8 +120,11 @@ class Settings:
             port=env_int(env, "GATEWAY_PORT", cls.port),
             rasa_url=env.get("RASA_URL", cls.rasa_url).rstrip("/"),
             rasa_timeout=_float(env, "RASA_TIMEOUT", cls.rasa_timeout),
+            action_server_url=_action_server_url(env),
             default_language=env.get("DEFAULT_LANGUAGE", cls.default_language),
             data_dir=env.get("ADVISOR_DATA_DIR", cls.data_dir),
+            retention_sweep_seconds=env_int(env, "RETENTION_SWEEP_SECONDS", cls.retention_sweep_seconds, minimum=1),
+            rasa_max_concurrent=env_int(env, "RASA_MAX_CONCURRENT", cls.rasa_max_concurrent, minimum=1),
             env=env,
         )
         settings.validate()

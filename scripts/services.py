@@ -12,10 +12,13 @@ in README.md ("Configuration") with its default; `service_env()` is where the de
 from __future__ import annotations
 
 import hashlib
+import logging
+import logging.handlers
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -24,6 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bot.logs import SECRET_VARIABLES, redact  # noqa: E402  (standard library only, like this script)
+
 VENV = ROOT / os.environ.get("VENV_DIR", ".venv")
 RASA_BIN = VENV / "rasa" / "bin"
 GATEWAY_PY = VENV / "gateway" / "bin" / "python"
@@ -136,6 +142,42 @@ def train_if_needed(env: dict[str, str], force: bool = False) -> None:
 # ---------------------------------------------------------------- services
 
 
+def log_retention_days(env: dict[str, str]) -> int:
+    raw = env.get("LOG_RETENTION_DAYS", "").strip() or "14"
+    if not raw.isdigit() or int(raw) < 1:
+        raise SystemExit(f"LOG_RETENTION_DAYS must be a whole number of days >= 1, got {raw!r}")
+    return int(raw)
+
+
+def secret_values(env: dict[str, str]) -> list[str]:
+    return [env.get(name, "").strip() for name in SECRET_VARIABLES]
+
+
+class LogWriter:
+    """A service's output, redacted, in a log file that rotates at midnight and keeps
+    LOG_RETENTION_DAYS old files: logs hold sender ids and error details, so they do not grow or
+    stay forever. The service writes to a pipe; this side owns the file, so rotation needs nothing
+    from Rasa, the action server or the gateway."""
+
+    def __init__(self, path: Path, retention_days: int, secrets: list[str]) -> None:
+        self.secrets = [s for s in secrets if s and len(s) >= 8]
+        self.handler = logging.handlers.TimedRotatingFileHandler(
+            path, when="midnight", backupCount=retention_days, encoding="utf-8")
+
+    def write(self, line: str) -> None:
+        record = logging.makeLogRecord({"msg": redact(line, self.secrets), "levelno": logging.INFO})
+        self.handler.emit(record)
+
+    def pump(self, stream) -> None:
+        """Copies the stream line by line until the service closes it."""
+        try:
+            for raw in iter(stream.readline, b""):
+                self.write(raw.decode("utf-8", "replace").rstrip("\n"))
+        finally:
+            stream.close()
+            self.handler.close()
+
+
 @dataclass
 class Service:
     name: str
@@ -144,14 +186,19 @@ class Service:
     listen: str
     process: subprocess.Popen | None = None
     log_path: Path | None = None
+    pid_path: Path | None = None
 
     def start(self, env: dict[str, str], log_dir: Path) -> None:
         self.log_path = log_dir / f"{self.name}.log"
-        handle = open(self.log_path, "ab")
         # Own process group: a terminal Ctrl-C reaches only us, and we stop each group in order.
-        self.process = subprocess.Popen(self.command, cwd=ROOT, env=env, stdout=handle,
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, start_new_session=True)
-        handle.close()
+        writer = LogWriter(self.log_path, log_retention_days(env), secret_values(env))
+        threading.Thread(target=writer.pump, args=(self.process.stdout,), daemon=True,
+                         name=f"{self.name}-log").start()
+        self.pid_path = log_dir.parent / "run" / f"{self.name}.pid"
+        self.pid_path.parent.mkdir(parents=True, exist_ok=True)
+        self.pid_path.write_text(f"{self.process.pid}\n")  # lets fault-injection tests find it
 
     def healthy(self) -> bool:
         try:
@@ -164,6 +211,8 @@ class Service:
         return None if self.process is None else self.process.poll()
 
     def stop(self, timeout: float = 15) -> None:
+        if self.pid_path is not None:
+            self.pid_path.unlink(missing_ok=True)
         if self.process is None or self.process.poll() is not None:
             return
         try:
@@ -193,10 +242,11 @@ def core_services(env: dict[str, str]) -> list[Service]:
                     "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
                     "--interface", env["RASA_HOST"], "--port", env["RASA_PORT"]]
     if _env_flag(env, "RASA_ENABLE_API"):
-        token = env.get("RASA_API_TOKEN", "")
-        if not token:
+        if not env.get("RASA_API_TOKEN", "").strip():
             raise SystemExit("RASA_ENABLE_API=true needs RASA_API_TOKEN (the HTTP API is never open)")
-        rasa_command += ["--enable-api", "--auth-token", token]
+        # The token reaches Rasa through the environment, never the command line that `ps` shows.
+        rasa_command[:1] = [str(RASA_BIN / "python"), str(ROOT / "scripts" / "rasa_with_token.py")]
+        rasa_command.append("--enable-api")
     rasa = Service("rasa", rasa_command, f"{env['RASA_URL']}/", env["RASA_URL"])
     return [actions, rasa]
 

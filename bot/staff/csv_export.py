@@ -3,7 +3,8 @@
 UTF-8 with a byte-order mark, or Excel shows Chinese and Japanese names as mojibake. A cell that
 starts with = + - @ (or a tab / carriage return, which some programs strip first) is prefixed with
 an apostrophe: a lead's name like `=HYPERLINK(...)` typed by a visitor must stay text (OWASP "CSV
-injection").
+injection"). The rule is the action server's `actions.leads.spreadsheet_safe`, which every export of
+leads must apply; here it applies to every cell of every export.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from typing import Any
 
 from aiohttp import web
 
+from actions.leads import spreadsheet_safe
+
 BOM = "\ufeff"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return spreadsheet_safe(None if value is None else str(value))
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:

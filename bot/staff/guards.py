@@ -2,8 +2,9 @@
 
 The session lives in an encrypted, signed cookie (aiohttp-session + Fernet): HttpOnly so page
 scripts cannot read it, SameSite=Strict so no other site can make the browser send it, Secure over
-https. On top of SameSite every state-changing request must carry the session's CSRF token (form
-field `csrf` or header `X-CSRF-Token`), compared in constant time. Every refusal is a StaffError that
+https (TLS to the gateway, or X-Forwarded-Proto from one of WIDGET_TRUSTED_PROXIES: bot/forwarded.py).
+On top of SameSite every state-changing request must carry the session's CSRF token (form field
+`csrf` or header `X-CSRF-Token`), compared in constant time. Every refusal is a StaffError that
 the error middleware turns into a localized page (or JSON under /staff/api/), never a stack trace.
 """
 
@@ -23,6 +24,7 @@ from limits import parse
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 
+from bot import forwarded
 from bot.staff import i18n
 from bot.staff.accounts import User
 from bot.staff.keys import ACCOUNTS, LANG, STAFF_SETTINGS, USER
@@ -52,15 +54,21 @@ class SessionCookie(EncryptedCookieStorage):
         super().__init__(settings.cookie_key(), cookie_name=COOKIE, path="/staff", httponly=True,
                          samesite="Strict", max_age=None)
         self.secure_mode = settings.cookie_secure
+        self.trusted_proxies = settings.trusted_proxies
+
+    def secure(self, request: web.Request) -> bool:
+        if self.secure_mode == "auto":
+            return forwarded.came_over_https(request, self.trusted_proxies)
+        return self.secure_mode == "1"
 
     async def save_session(self, request: web.Request, response: web.StreamResponse, session: Session) -> None:
-        secure = request.secure if self.secure_mode == "auto" else self.secure_mode == "1"
+        secure = self.secure(request)
         self._cookie_params["secure"] = secure or None  # no await before the cookie is written
         await super().save_session(request, response, session)
 
 
 class LoginLimits:
-    """Login attempts per client IP in a moving window, kept in memory (`limits`)."""
+    """Login attempts per client IP (an IPv6 /64, like the chat API) in a moving window, in memory."""
 
     def __init__(self, settings: StaffSettings) -> None:
         self.storage = MemoryStorage()
@@ -174,7 +182,9 @@ def require_admin(request: web.Request) -> User:
 
 
 def client_ip(request: web.Request) -> str:
-    return request.remote or "unknown"
+    """Who the login limit counts: the client behind WIDGET_TRUSTED_PROXIES (never a header from
+    anyone else), IPv6 per /64 — the chat API's rules (bot/forwarded.py)."""
+    return forwarded.rate_key(forwarded.client_ip(request, request.app[STAFF_SETTINGS].trusted_proxies))
 
 
 SECURITY_HEADERS = {

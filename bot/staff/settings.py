@@ -8,9 +8,10 @@
 | `STAFF_LOGIN_RATE` | `10/minute` | login attempts per client IP (`limits` syntax) |
 | `STAFF_LOCKOUT_FAILURES` | `5` | failed logins in a row that lock an account |
 | `STAFF_LOCKOUT_MINUTES` | `15` | how long a locked account stays locked |
-| `STAFF_COOKIE_SECURE` | `auto` | `auto`: the cookie is Secure when the request came over https; `1` always (behind a TLS proxy); `0` never |
+| `STAFF_COOKIE_SECURE` | `auto` | `auto`: the cookie is Secure when the request came over https (TLS to the gateway, or `X-Forwarded-Proto: https` from one of `WIDGET_TRUSTED_PROXIES`); `1` always; `0` never |
 | `STAFF_LANGUAGE` | `en` | the console's language when the browser asks for none it has (`en` or `zh`) |
-| `ANALYTICS_TEXT_RETENTION_DAYS` | `30` | unanswered questions' texts older than this are deleted (at start and daily) |
+| `ANALYTICS_TEXT_RETENTION_DAYS` | `30` | unanswered questions' texts older than this are deleted (at start-up and every `RETENTION_SWEEP_SECONDS`) |
+| `WIDGET_TRUSTED_PROXIES` | (none) | the gateway's reverse proxies (shared with the chat API): only from them are `X-Forwarded-For` (the login rate limit's client address) and `X-Forwarded-Proto` read |
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Mapping
 
 from limits import parse
 
+from bot.forwarded import IpNetwork, networks
 from bot.settings import Settings, SettingsError, data_key, env_choice, env_int
 
 STAFF_LANGUAGES = ("en", "zh")
@@ -63,6 +65,7 @@ class StaffSettings:
     cookie_secure: str = "auto"
     language: str = "en"
     text_retention_days: int = 30
+    trusted_proxies: tuple[IpNetwork, ...] = ()
     data_dir: str = "var"
 
     @classmethod
@@ -80,6 +83,7 @@ class StaffSettings:
             cookie_secure=env_choice(env, "STAFF_COOKIE_SECURE", cls.cookie_secure, ("auto", "0", "1")),
             language=env_choice(env, "STAFF_LANGUAGE", cls.language, STAFF_LANGUAGES),
             text_retention_days=env_int(env, "ANALYTICS_TEXT_RETENTION_DAYS", cls.text_retention_days, minimum=1),
+            trusted_proxies=networks(env, "WIDGET_TRUSTED_PROXIES"),
             data_dir=data_dir,
         )
 

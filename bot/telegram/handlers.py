@@ -58,6 +58,22 @@ async def drop_repeated_update(update: Update, context: Context) -> None:
         raise ApplicationHandlerStop
 
 
+async def limit_chat_rate(update: Update, context: Context) -> None:
+    """A chat over TELEGRAM_RATE_CHAT is told once how long to wait; its other messages are dropped."""
+    chat = update.effective_chat
+    if chat is None or not (update.message or update.callback_query):
+        return
+    wait = await services(context).chat_limit.refusal(chat.id)
+    if wait is None:
+        return
+    log.info("chat %s is over its message rate; dropping update %s", chat.id, update.update_id)
+    if update.callback_query:
+        await update.callback_query.answer()
+    if wait:
+        await say(context, chat.id, i18n.t("rate_limited", reply_language(update, context), seconds=wait))
+    raise ApplicationHandlerStop
+
+
 async def on_start(update: Update, context: Context) -> None:
     """/start [code]: deep links open a topic or pick the language (bot/start_codes.py)."""
     action = start_codes.resolve(context.args[0] if context.args else None)
@@ -185,8 +201,10 @@ async def on_error(update: object, context: Context) -> None:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    """Wires every handler; group -1 runs first so repeated updates stop there."""
-    application.add_handler(TypeHandler(Update, drop_repeated_update), group=-1)
+    """Wires every handler; groups -2 and -1 run first, so repeated updates and a chat over its rate
+    stop there."""
+    application.add_handler(TypeHandler(Update, drop_repeated_update), group=-2)
+    application.add_handler(TypeHandler(Update, limit_chat_rate), group=-1)
     new_only = filters.UpdateType.MESSAGE  # an edited "/start" must not run the command again
     application.add_handler(CommandHandler("start", on_start, filters=new_only))
     application.add_handler(CommandHandler("language", on_language_command, filters=new_only))

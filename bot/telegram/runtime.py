@@ -21,6 +21,7 @@ from bot.i18n import LANGUAGES
 from bot.settings import SettingsError
 from bot.telegram import handlers, i18n
 from bot.telegram.keys import TELEGRAM_APPLICATION, TELEGRAM_SETTINGS
+from bot.telegram.limits import ChatRateLimit
 from bot.telegram.outreach import runtime as outreach
 from bot.telegram.settings import TelegramSettings
 from bot.telegram.state import CONTEXT_TYPES, PerChatUpdateProcessor, Services
@@ -125,9 +126,14 @@ async def telegram_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
     requests = _requests()
     application = build_application(tg, requests)
-    services = Services(app[keys.RASA], tg, settings.default_language)
+    chat_limit = ChatRateLimit(tg.rate_chat)
+    services = Services(app[keys.RASA], tg, settings.default_language, chat_limit)
     application.bot_data.services = services
-    await _initialize(application, requests)
+    try:
+        await _initialize(application, requests)
+    except BaseException:
+        await chat_limit.close()
+        raise
     try:
         username = services.bot_username(application.bot)
         async with outreach.running(tg, settings.data_dir, username) as broadcasts:
@@ -142,3 +148,4 @@ async def telegram_ctx(app: web.Application) -> AsyncIterator[None]:
             await stop(application)  # stop taking updates before the outreach store closes
     finally:
         await stop(application)
+        await chat_limit.close()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import urlsplit
 
-from bot.settings import SettingsError, env_int
+from bot.settings import SettingsError, env_int, rate
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_WEBHOOK_PATH = "/telegram/webhook"
@@ -36,6 +36,7 @@ class TelegramSettings:
     bot_username: str = ""
     max_retries: int = 3
     concurrent_updates: int = 32
+    rate_chat: str = "20/minute"
     outreach_per_second: int = 25
     outreach_concurrency: int = 4
     outreach_max_attempts: int = 3
@@ -59,6 +60,7 @@ class TelegramSettings:
             bot_username=env.get("TELEGRAM_BOT_USERNAME", "").strip().lstrip("@"),
             max_retries=env_int(env, "TELEGRAM_MAX_RETRIES", cls.max_retries, minimum=0),
             concurrent_updates=env_int(env, "TELEGRAM_CONCURRENT_UPDATES", cls.concurrent_updates, minimum=1),
+            rate_chat=rate(env, "TELEGRAM_RATE_CHAT", cls.rate_chat),
             outreach_per_second=env_int(env, "OUTREACH_MAX_PER_SECOND", cls.outreach_per_second, minimum=1),
             outreach_concurrency=env_int(env, "OUTREACH_CONCURRENCY", cls.outreach_concurrency, minimum=1),
             outreach_max_attempts=env_int(env, "OUTREACH_MAX_ATTEMPTS", cls.outreach_max_attempts, minimum=1),

@@ -14,6 +14,7 @@ from telegram.ext import BaseUpdateProcessor, CallbackContext, ContextTypes, Ext
 
 if TYPE_CHECKING:
     from bot.rasa_client import RasaClient
+    from bot.telegram.limits import ChatRateLimit
     from bot.telegram.outreach.store import SQLiteOutreach
     from bot.telegram.settings import TelegramSettings
 
@@ -35,6 +36,7 @@ class Services:
     rasa: "RasaClient"
     settings: "TelegramSettings"
     default_language: str
+    chat_limit: "ChatRateLimit"
     outreach: Optional["SQLiteOutreach"] = None  # subscriptions (bot/telegram/outreach)
 
     def bot_username(self, bot: Bot) -> str:
@@ -69,20 +71,28 @@ def services(context: Context) -> Services:
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """Chats run concurrently, but each chat's updates run in order, as the user sent them."""
+    """Chats run concurrently, but each chat's updates run in order, as the user sent them.
+
+    The chat's lock is taken before one of the global slots (PTB takes the slot in process_update):
+    a chat's queued updates wait on their own lock and hold no slot, so a chat that floods the bot
+    cannot take every slot while other chats wait.
+    """
 
     def __init__(self, max_concurrent_updates: int) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
 
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await coroutine
+            await super().process_update(update, coroutine)
             return
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
         async with lock:
-            await coroutine
+            await super().process_update(update, coroutine)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await coroutine
 
     async def initialize(self) -> None:
         """Nothing to allocate: locks are created per chat on demand."""

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 
 import aiohttp_cors
 from aiohttp import web
 
+from bot import keys as gateway_keys
 from bot.settings import Settings
-from bot.web import api, assets, i18n, schemas
+from bot.web import api, assets, i18n, retention, schemas, senders
 from bot.web.guards import RateLimits, errors_as_json, limit_per_ip, refuse_foreign_origins
-from bot.web.keys import ASSETS, LIMITS, OPENAPI, STORE, VALIDATORS, WEB_SETTINGS
+from bot.web.keys import ASSETS, LIMITS, OPENAPI, SENDER_KEY, STORE, VALIDATORS, WEB_SETTINGS
 from bot.web.settings import WebSettings
 from bot.web.store import ChatStore
 
@@ -30,13 +33,15 @@ def setup(app: web.Application, settings: Settings) -> None:
     app.router.add_get("/widget.css", assets.widget_css)
     app.router.add_get("/demo.js", assets.demo_js)
     app.router.add_get("/demo.css", assets.demo_css)
-    app.add_subapp(API_PREFIX, _api_app(web_settings))
+    app.add_subapp(API_PREFIX, _api_app(web_settings, settings))
 
 
-def _api_app(web_settings: WebSettings) -> web.Application:
+def _api_app(web_settings: WebSettings, settings: Settings) -> web.Application:
     """The API as a sub-application, so its guards never touch the other channels' routes."""
     api_app = web.Application(middlewares=[errors_as_json, refuse_foreign_origins, limit_per_ip])
     api_app[WEB_SETTINGS] = web_settings
+    api_app[gateway_keys.SETTINGS] = settings
+    api_app[SENDER_KEY] = senders.sender_key(web_settings)
     api_app[VALIDATORS] = {
         "session": schemas.validator(schemas.session_request()),
         "chat": schemas.validator(schemas.chat_request(web_settings)),
@@ -56,7 +61,7 @@ def _allow_cors(api_app: web.Application, web_settings: WebSettings) -> None:
         allow_credentials=False,
         expose_headers=("Retry-After",),
         allow_headers=("Content-Type", "Authorization"),
-        allow_methods=("GET", "POST"),
+        allow_methods=("GET", "POST", "DELETE"),
         max_age=600,
     )
     cors = aiohttp_cors.setup(api_app, defaults={origin: options for origin in web_settings.all_origins})
@@ -65,14 +70,18 @@ def _allow_cors(api_app: web.Application, web_settings: WebSettings) -> None:
 
 
 async def _resources_ctx(api_app: web.Application) -> AsyncIterator[None]:
-    """Opens the history database (pruning idle conversations) and closes it with the limiter."""
+    """Opens the history database, prunes idle conversations now and on a timer, closes it all."""
     web_settings, store = api_app[WEB_SETTINGS], api_app[STORE]
     await store.open()
-    pruned = await store.prune(web_settings.retention_days)
-    if pruned:
-        log.info("web chat: deleted %d conversations idle for over %d days", pruned, web_settings.retention_days)
+    await retention.prune_once(store, web_settings.retention_days)  # before the first visitor
+    sweeper = asyncio.create_task(
+        retention.sweep_forever(store, web_settings.retention_days, api_app[gateway_keys.SETTINGS].retention_sweep_seconds)
+    )
     try:
         yield
     finally:
+        sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
         await api_app[LIMITS].close()
         await store.close()

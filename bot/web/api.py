@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import sqlite3
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
 
 from bot import keys, start_codes
+from bot.analytics import HOUSEKEEPING
 from bot.i18n import normalize_language
-from bot.rasa_client import BotMessage, RasaUnavailable
-from bot.web.guards import ApiError, check_site_origin, client_ip, read_json, set_language
-from bot.web.keys import LIMITS, OPENAPI, STORE, VALIDATORS, WEB_SETTINGS
+from bot.rasa_client import BotMessage, RasaBusy, RasaUnavailable
+from bot.web.guards import ApiError, check_site_origin, read_json, set_language, visitor_key
+from bot.web.keys import LIMITS, OPENAPI, SENDER_KEY, STORE, VALIDATORS, WEB_SETTINGS
+from bot.web.retention import delete_with_retries
 from bot.web.schemas import SESSION_ID, first_error, offending_field
+from bot.web.senders import sender_id
 from bot.web.store import Session, StoredMessage
 
+log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
 
@@ -55,7 +61,7 @@ async def create_session(request: web.Request) -> web.Response:
     """Issues a random session id for one visitor of one site."""
     body = await validated(request, "session")
     check_site_origin(request, body["site"])
-    await request.app[LIMITS].enforce("rate_new_session", client_ip(request, request.app[WEB_SETTINGS]))
+    await request.app[LIMITS].enforce("rate_new_session", visitor_key(request))
     language = normalize_language(body.get("language"))
     session = await request.app[STORE].create_session(body["site"], language)
     return web.json_response({"session_id": session.id, "site": session.site, "language": language}, status=201)
@@ -117,28 +123,60 @@ async def chat(request: web.Request) -> web.Response:
     message, language, source = _message_for_rasa(body)
     set_language(request, language)
     metadata = {"channel": "web", "language": language, "language_source": source}
-    try:
-        reply = await request.config_dict[keys.RASA].send(f"web:{session.id}", message, metadata)
-    except RasaUnavailable:
-        raise ApiError(503, "rasa") from None
+    reply = await _ask_rasa(request, session, message, metadata)
     reply_language = normalize_language(_custom(reply, "language")) or language or session.language or "en"
+    set_language(request, reply_language)  # a failure from here on is told in the reply's language
     visible = _visible(reply)
     forgotten = bool(_custom(reply, "forgotten"))
-    await _record_turn(request, session, body, visible, forgotten)
-    await request.app[STORE].remember_language(session.id, reply_language)
+    if forgotten:
+        await _forget_history(request, session)
+    else:
+        await _keep_turn(request, session, body, visible, reply_language)
     return web.json_response({"messages": visible, "language": reply_language, "forgotten": forgotten})
 
 
-async def _record_turn(
-    request: web.Request, session: Session, body: dict[str, Any], visible: list[dict[str, Any]], forgotten: bool
+async def _ask_rasa(
+    request: web.Request, session: Session, message: str, metadata: dict[str, Any] | None = None
+) -> list[BotMessage]:
+    """One turn as the conversation's HMAC sender id (never the session id itself, a credential)."""
+    sender = sender_id(request.app[SENDER_KEY], session.id)
+    try:
+        return await request.config_dict[keys.RASA].send(sender, message, metadata)
+    except RasaBusy as busy:
+        seconds = busy.retry_after
+        raise ApiError(503, "busy", headers={"Retry-After": str(seconds)}, seconds=seconds) from None
+    except RasaUnavailable:
+        raise ApiError(503, "rasa") from None
+
+
+async def _forget_history(request: web.Request, session: Session, delete_session: bool = False) -> None:
+    """Deletes this conversation's stored history (or the whole session) and its unanswered-question
+    texts in the staff analytics (keyed by the same HMAC sender id Rasa saw), each retried; if one still
+    fails, the visitor hears that it failed, never that it is done."""
+    store, analytics = request.app[STORE], request.config_dict[keys.ANALYTICS]
+    delete = store.delete_session if delete_session else store.forget
+    sender = sender_id(request.app[SENDER_KEY], session.id)
+    try:
+        await delete_with_retries(lambda: analytics.forget(sender))
+        await delete_with_retries(lambda: delete(session.id))
+    except Exception:
+        log.exception("web chat: could not delete a conversation the visitor asked to delete")
+        raise ApiError(500, "forget_failed", days=request.app[WEB_SETTINGS].retention_days) from None
+
+
+async def _keep_turn(
+    request: web.Request, session: Session, body: dict[str, Any], visible: list[dict[str, Any]], language: str
 ) -> None:
+    """Stores both sides of an answered turn. Rasa has answered already: a failed write costs the
+    history a turn, but an error here would make the widget send the turn again, so it is logged only."""
     store = request.app[STORE]
-    if forgotten:
-        await store.forget(session.id)
-        return
-    user = await _user_line(request, session, body)
-    bots = [StoredMessage("bot", m["text"], m["buttons"]) for m in visible if m["text"] or m["buttons"]]
-    await store.append(session.id, ([user] if user else []) + bots)
+    try:
+        user = await _user_line(request, session, body)
+        bots = [StoredMessage("bot", m["text"], m["buttons"]) for m in visible if m["text"] or m["buttons"]]
+        await store.append(session.id, ([user] if user else []) + bots)
+        await store.remember_language(session.id, language)
+    except sqlite3.Error:
+        log.exception("web chat: an answered turn could not be stored in the history")
 
 
 _SESSION_TOKEN = re.compile(SESSION_ID["pattern"])
@@ -160,6 +198,30 @@ async def history(request: web.Request) -> web.Response:
     limit = request.app[WEB_SETTINGS].history_limit
     messages = await request.app[STORE].history(session.id, limit)
     return web.json_response({"language": session.language, "messages": [m.as_json() for m in messages]})
+
+
+# The contract's confirmed "forget me" (docs/CONTRACTS.md): leave any form (inside one, "/affirm"
+# could be taken as a form's answer), then Rasa asks and the visitor says yes.
+FORGET_TURNS = ("/stop", "/forget_me", "/affirm")
+
+
+@routes.delete("/session")
+async def delete_session(request: web.Request) -> web.Response:
+    """The widget's "new conversation": the old one is deleted in Rasa (its tracker and leads, by the
+    confirmed forget-me turns) and here (session and history). 503 when Rasa cannot confirm it."""
+    session = await known_session(request, _bearer(request))
+    reply: list[BotMessage] = []
+    try:
+        for turn in FORGET_TURNS:
+            metadata = {"channel": "web", "language": session.language, HOUSEKEEPING: True}  # not counted
+            reply = await _ask_rasa(request, session, turn, metadata)
+    except ApiError:  # Rasa unavailable: nothing was deleted, and the visitor is told so
+        reply = []
+    if not _custom(reply, "forgotten"):
+        log.warning("web chat: Rasa did not confirm deleting a conversation")
+        raise ApiError(503, "forget_failed", days=request.app[WEB_SETTINGS].retention_days)
+    await _forget_history(request, session, delete_session=True)
+    return web.json_response({"deleted": True})
 
 
 @routes.get("/openapi.json")

@@ -17,6 +17,8 @@ from aiohttp import web
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 
+from bot import forwarded
+from bot.forwarded import IpAddress, rate_key
 from bot.i18n import normalize_language
 from bot.web import i18n
 from bot.web.keys import LIMITS, VISITOR_LANGUAGE, WEB_SETTINGS
@@ -111,11 +113,13 @@ async def refuse_foreign_origins(request: web.Request, handler: Handler) -> web.
     return await handler(request)
 
 
-def client_ip(request: web.Request, settings: WebSettings) -> str:
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    if settings.trust_forwarded and forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.remote or "unknown"
+def client_ip(request: web.Request, settings: WebSettings) -> IpAddress | None:
+    """The visitor's address, X-Forwarded-For read only from WIDGET_TRUSTED_PROXIES (bot/forwarded.py)."""
+    return forwarded.client_ip(request, settings.trusted_proxies)
+
+
+def visitor_key(request: web.Request) -> str:
+    return rate_key(client_ip(request, request.app[WEB_SETTINGS]))
 
 
 class RateLimits:
@@ -144,7 +148,7 @@ class RateLimits:
 @web.middleware
 async def limit_per_ip(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.method != "OPTIONS":
-        await request.app[LIMITS].enforce("rate_ip", client_ip(request, request.app[WEB_SETTINGS]))
+        await request.app[LIMITS].enforce("rate_ip", visitor_key(request))
     return await handler(request)
 
 

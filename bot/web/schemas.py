@@ -137,7 +137,8 @@ _ERRORS = {
     "404": "Unknown or expired session.",
     "413": "The body is larger than the limit.",
     "429": "Too many requests; see the Retry-After header (seconds).",
-    "503": "The advisor is temporarily unavailable.",
+    "500": "A deletion the visitor asked for failed; nothing is reported as deleted (code forget_failed).",
+    "503": "The advisor is temporarily unavailable, or busy (code busy, with Retry-After in seconds).",
 }
 
 
@@ -154,6 +155,7 @@ CHAT_OUT = {
         "forgotten": {"type": "boolean", "description": "The stored conversation was deleted on request."},
     },
 }
+DELETED_OUT = {"type": "object", "properties": {"deleted": {"const": True}}}
 HISTORY_OUT = {
     "type": "object",
     "properties": {"language": NULLABLE_STRING, "messages": {"type": "array", "items": HISTORY_MESSAGE}},
@@ -165,17 +167,24 @@ def _paths(settings: WebSettings) -> dict[str, Any]:
         "The caller's own conversation, oldest first.", None, ("200", HISTORY_OUT), "401", "403", "404", "429"
     )
     history["security"] = [{"session": []}]
+    delete = _op(
+        "Delete the caller's conversation in the advisor (stored conversation, contact details) and here;"
+        " 503 (code forget_failed) when that could not be done, then it is kept until retention.",
+        None, ("200", DELETED_OUT), "401", "403", "404", "429", "500", "503",
+    )
+    delete["security"] = [{"session": []}]
     return {
         "/session": {
             "post": _op(
                 "Start a conversation; the server issues a random session id.",
                 session_request(), ("201", SESSION_OUT), "400", "403", "413", "429",
-            )
+            ),
+            "delete": delete,
         },
         "/chat": {
             "post": _op(
                 "Send text, a button payload or a start code; get the advisor's reply.",
-                chat_request(settings), ("200", CHAT_OUT), "400", "403", "404", "413", "429", "503",
+                chat_request(settings), ("200", CHAT_OUT), "400", "403", "404", "413", "429", "500", "503",
             )
         },
         "/history": {"get": history},

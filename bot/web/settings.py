@@ -11,8 +11,9 @@
 | `WIDGET_MAX_BODY` | `4096` | largest accepted request body in bytes (larger → 413) |
 | `WIDGET_MAX_TEXT` | `1000` | longest user message in characters (longer → 400) |
 | `WIDGET_HISTORY_LIMIT` | `200` | most recent messages returned by the history endpoint |
-| `WIDGET_RETENTION_DAYS` | `30` | conversations idle longer than this are deleted at start-up |
-| `WIDGET_TRUST_FORWARDED` | `0` | `1`: take the client IP from `X-Forwarded-For` (only behind your own proxy) |
+| `WIDGET_RETENTION_DAYS` | `30` | conversations idle longer than this are deleted (at start-up and every `RETENTION_SWEEP_SECONDS`) |
+| `WIDGET_TRUSTED_PROXIES` | (none) | comma-separated IPs or CIDR networks of your reverse proxies; only their `X-Forwarded-For` is read |
+| `WIDGET_SENDER_KEY` | (generated: `$ADVISOR_DATA_DIR/web_sender.key`) | secret key of the HMAC that turns a session id into Rasa's sender id (at least 32 characters) |
 """
 
 from __future__ import annotations
@@ -25,27 +26,25 @@ from urllib.parse import urlsplit
 
 from limits import RateLimitItem, parse
 
-from bot.settings import Settings, SettingsError, env_int
+from bot.forwarded import IpNetwork, networks
+from bot.settings import Settings, SettingsError, env_int, rate
 
 SITE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
-def _rate(env: Mapping[str, str], name: str, default: str) -> str:
-    raw = env.get(name, "").strip() or default
-    try:
-        parse(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must look like '30/minute', got {raw!r}") from exc
-    return raw
+def _sender_key(env: Mapping[str, str]) -> str:
+    key = env.get("WIDGET_SENDER_KEY", "").strip()
+    if key and len(key) < 32:
+        raise SettingsError("WIDGET_SENDER_KEY must be at least 32 characters (e.g. `openssl rand -hex 32`)")
+    return key
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if raw in ("", "0", "false", "no"):
-        return False
-    if raw in ("1", "true", "yes"):
-        return True
-    raise SettingsError(f"{name} must be 0 or 1, got {raw!r}")
+def _no_trust_forwarded(env: Mapping[str, str]) -> None:
+    """WIDGET_TRUST_FORWARDED trusted any client's header; refusing it beats ignoring it silently."""
+    if env.get("WIDGET_TRUST_FORWARDED", "").strip() not in ("", "0"):
+        raise SettingsError(
+            "WIDGET_TRUST_FORWARDED is gone: list your proxies in WIDGET_TRUSTED_PROXIES (e.g. 127.0.0.1)"
+        )
 
 
 def normalize_origin(raw: str, variable: str) -> str:
@@ -86,7 +85,8 @@ class WebSettings:
     max_text: int = 1000
     history_limit: int = 200
     retention_days: int = 30
-    trust_forwarded: bool = False
+    trusted_proxies: tuple[IpNetwork, ...] = ()
+    sender_key: str = field(default="", repr=False)
     data_dir: str = "var"
 
     @classmethod
@@ -99,18 +99,20 @@ class WebSettings:
         public_url = env.get("WIDGET_PUBLIC_URL", "").strip().rstrip("/")
         if public_url:
             normalize_origin(public_url, "WIDGET_PUBLIC_URL")
+        _no_trust_forwarded(env)
         return cls(
             sites=sites,
             demo_site=demo_site,
             public_url=public_url,
-            rate_session=_rate(env, "WIDGET_RATE_SESSION", cls.rate_session),
-            rate_ip=_rate(env, "WIDGET_RATE_IP", cls.rate_ip),
-            rate_new_session=_rate(env, "WIDGET_RATE_NEW_SESSION", cls.rate_new_session),
+            rate_session=rate(env, "WIDGET_RATE_SESSION", cls.rate_session),
+            rate_ip=rate(env, "WIDGET_RATE_IP", cls.rate_ip),
+            rate_new_session=rate(env, "WIDGET_RATE_NEW_SESSION", cls.rate_new_session),
             max_body=env_int(env, "WIDGET_MAX_BODY", cls.max_body, minimum=1),
             max_text=env_int(env, "WIDGET_MAX_TEXT", cls.max_text, minimum=1),
             history_limit=env_int(env, "WIDGET_HISTORY_LIMIT", cls.history_limit, minimum=1),
             retention_days=env_int(env, "WIDGET_RETENTION_DAYS", cls.retention_days, minimum=1),
-            trust_forwarded=_flag(env, "WIDGET_TRUST_FORWARDED"),
+            trusted_proxies=networks(env, "WIDGET_TRUSTED_PROXIES"),
+            sender_key=_sender_key(env),
             data_dir=data_dir,
         )
 

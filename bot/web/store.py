@@ -1,11 +1,14 @@
 """Web sessions and their conversation history in SQLite, so both survive a gateway restart.
 
-sqlite3 blocks, so every call runs in a worker thread (asyncio.to_thread) behind one lock.
+sqlite3 blocks, so every call runs in a worker thread (asyncio.to_thread) behind one lock. The session
+id is the visitor's only credential, so the database holds only its SHA-256 (`stored_key`): a copy of
+the file or a backup lets nobody read or continue a conversation.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import secrets
 import sqlite3
@@ -57,6 +60,28 @@ def new_session_id() -> str:
     return secrets.token_urlsafe(24)
 
 
+def stored_key(session_id: str) -> str:
+    """What the database keeps instead of the session id. A plain hash suffices (no salt, no slow
+    hash): the id has 192 random bits, nothing to guess from a dictionary."""
+    return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
+
+
+SCHEMA_VERSION = 1  # 1: sessions.id holds stored_key(session id), no longer the id itself
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Replaces plain session ids of a version-0 database by their hashes, in one transaction."""
+    if db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+        return
+    with db:
+        db.execute("BEGIN")
+        db.execute("PRAGMA defer_foreign_keys=ON")
+        for (plain,) in db.execute("SELECT id FROM sessions").fetchall():
+            db.execute("UPDATE sessions SET id = ? WHERE id = ?", (stored_key(plain), plain))
+            db.execute("UPDATE messages SET session_id = ? WHERE session_id = ?", (stored_key(plain), plain))
+        db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
 class ChatStore:
     """Owns the SQLite connection; open() once at start-up, close() at shutdown."""
 
@@ -77,6 +102,7 @@ class ChatStore:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA foreign_keys=ON")
         db.executescript(_SCHEMA)
+        _migrate(db)
         self._db = db
 
     def _close(self) -> None:
@@ -98,18 +124,18 @@ class ChatStore:
         now = time.time()
         await self._call(
             "INSERT INTO sessions (id, site, language, created, last_seen) VALUES (?, ?, ?, ?, ?)",
-            (session.id, site, language, now, now),
+            (stored_key(session.id), site, language, now, now),
         )
         return session
 
     async def get_session(self, session_id: str) -> Session | None:
-        rows = await self._call("SELECT id, site, language FROM sessions WHERE id = ?", (session_id,))
-        return Session(*rows[0]) if rows else None
+        rows = await self._call("SELECT site, language FROM sessions WHERE id = ?", (stored_key(session_id),))
+        return Session(session_id, *rows[0]) if rows else None
 
     async def remember_language(self, session_id: str, language: str | None) -> None:
         await self._call(
             "UPDATE sessions SET language = COALESCE(?, language), last_seen = ? WHERE id = ?",
-            (language, time.time(), session_id),
+            (language, time.time(), stored_key(session_id)),
         )
 
     async def append(self, session_id: str, messages: list[StoredMessage]) -> None:
@@ -118,7 +144,7 @@ class ChatStore:
     def _append(self, session_id: str, messages: list[StoredMessage]) -> None:
         assert self._db is not None, "ChatStore used before open()"
         now = time.time()
-        rows = [(session_id, m.role, m.text, json.dumps(m.buttons, ensure_ascii=False), now) for m in messages]
+        rows = [(stored_key(session_id), m.role, m.text, json.dumps(m.buttons, ensure_ascii=False), now) for m in messages]
         with self._lock:
             self._db.execute("BEGIN")
             try:
@@ -134,13 +160,17 @@ class ChatStore:
         rows = await self._call(
             "SELECT role, text, buttons FROM (SELECT seq, role, text, buttons FROM messages"
             " WHERE session_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq",
-            (session_id, limit),
+            (stored_key(session_id), limit),
         )
         return [StoredMessage(role, text, json.loads(buttons)) for role, text, buttons in rows]
 
     async def forget(self, session_id: str) -> None:
         """Deletes the stored conversation after the visitor confirmed "forget me"."""
-        await self._call("DELETE FROM messages WHERE session_id = ?", (session_id,))
+        await self._call("DELETE FROM messages WHERE session_id = ?", (stored_key(session_id),))
+
+    async def delete_session(self, session_id: str) -> None:
+        """Deletes the session and its messages: the widget's "new conversation" ends the old one."""
+        await self._call("DELETE FROM sessions WHERE id = ?", (stored_key(session_id),))
 
     async def prune(self, idle_days: int) -> int:
         """Deletes sessions idle longer than the retention period, with their messages."""

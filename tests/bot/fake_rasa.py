@@ -1,7 +1,8 @@
 """A real aiohttp server on 127.0.0.1 that speaks Rasa's REST channel, for gateway tests.
 
 Tests program it: `fake.reply_with(...)` sets the next replies, `fake.down = True` makes it answer 503,
-`fake.delay = 5` makes it slow; `fake.received` records every request body.
+`fake.delay = 5` makes it slow (`fake.delays[sender]` one conversation only); `fake.received` records
+every request body.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class FakeRasa:
     received: list[dict[str, Any]] = field(default_factory=list)
     down: bool = False
     delay: float = 0.0
+    delays: dict[str, float] = field(default_factory=dict)
     responder: Callable[[dict[str, Any]], Reply] | None = None
 
     def reply_with(self, *messages: dict[str, Any], marker: bool = True) -> None:
@@ -44,8 +46,9 @@ class FakeRasa:
     async def _webhook(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.received.append(body)
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        delay = self.delays.get(body.get("sender"), self.delay)
+        if delay:
+            await asyncio.sleep(delay)
         if self.down:
             return web.Response(status=503)
         reply = self.responder(body) if self.responder else []

@@ -7,20 +7,44 @@ from bot.app import create_app
 from bot.settings import Settings, SettingsError
 
 
-async def test_healthz_reports_rasa_down_when_nothing_listens(aiohttp_client, unused_tcp_port, tmp_path):
-    app = create_app(Settings(rasa_url=f"http://127.0.0.1:{unused_tcp_port}", data_dir=str(tmp_path)))
-    client = await aiohttp_client(app)
-    resp = await client.get("/healthz")
-    assert resp.status == 200
-    assert await resp.json() == {"status": "ok", "rasa": "down"}
-
-
-async def test_healthz_reports_rasa_up(aiohttp_client, aiohttp_server, tmp_path):
+async def _dependency(aiohttp_server, path: str) -> str:
+    """A real local server answering 200 on `path`, standing in for Rasa or the action server."""
     fake = web.Application()
-    fake.router.add_get("/", lambda r: web.Response(text="Hello from Rasa: 3.6.21"))
-    server = await aiohttp_server(fake)
-    client = await aiohttp_client(create_app(Settings(rasa_url=str(server.make_url("")).rstrip("/"), data_dir=str(tmp_path))))
-    assert (await (await client.get("/healthz")).json())["rasa"] == "up"
+    fake.router.add_get(path, lambda r: web.Response(text="ok"))
+    return str((await aiohttp_server(fake)).make_url("")).rstrip("/")
+
+
+async def test_healthz_reports_each_dependency_and_readiness_is_red_while_either_is_down(
+    aiohttp_client, aiohttp_server, unused_tcp_port, tmp_path
+):
+    rasa, actions = await _dependency(aiohttp_server, "/"), await _dependency(aiohttp_server, "/health")
+    nowhere = f"http://127.0.0.1:{unused_tcp_port}"
+    cases = {
+        (rasa, actions): ("up", "up", 200),
+        (rasa, nowhere): ("up", "down", 503),
+        (nowhere, actions): ("down", "up", 503),
+        (nowhere, nowhere): ("down", "down", 503),
+    }
+    for (rasa_url, actions_url), (rasa_state, actions_state, ready_status) in cases.items():
+        settings = Settings.from_env(
+            {"RASA_URL": rasa_url, "ACTION_SERVER_URL": f"{actions_url}/webhook", "ADVISOR_DATA_DIR": str(tmp_path)}
+        )
+        client = await aiohttp_client(create_app(settings))
+        live = await client.get("/healthz")
+        assert live.status == 200  # liveness: restarting the gateway would not bring Rasa back
+        assert await live.json() == {
+            "status": "ok", "ready": ready_status == 200, "rasa": rasa_state, "action_server": actions_state
+        }
+        ready = await client.get("/readyz")
+        assert ready.status == ready_status
+        assert (await ready.json())["action_server"] == actions_state
+        await client.close()
+
+
+def test_the_action_server_url_comes_from_the_launchers_variables():
+    assert Settings.from_env({}).action_server_url == "http://127.0.0.1:5055"
+    assert Settings.from_env({"ACTION_SERVER_PORT": "6055"}).action_server_url == "http://127.0.0.1:6055"
+    assert Settings.from_env({"ACTION_SERVER_URL": "http://a:1/webhook"}).action_server_url == "http://a:1"
 
 
 def test_settings_reject_bad_values():

@@ -1,7 +1,9 @@
 """The launcher's environment: SQLite and in-memory locks by default, PostgreSQL/Redis from URLs."""
 
 import importlib.util
+import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -45,9 +47,58 @@ def test_api_needs_a_token(tmp_path):
     env = services.service_env({"ADVISOR_DATA_DIR": str(tmp_path), "RASA_ENABLE_API": "true"})
     with pytest.raises(SystemExit, match="RASA_API_TOKEN"):
         services.core_services(env)
-    env["RASA_API_TOKEN"] = "t0ken"
+    env["RASA_API_TOKEN"] = "t0ken-that-ps-must-not-show"
     rasa = services.core_services(env)[1]
-    assert rasa.command[-3:] == ["--enable-api", "--auth-token", "t0ken"]
+    assert rasa.command[-1] == "--enable-api"
+    assert not any("t0ken" in part for part in rasa.command)  # what `ps` shows of the process
+
+
+def test_the_wrapper_hands_rasa_the_token_from_the_environment():
+    spec = importlib.util.spec_from_file_location("rasa_with_token", services.ROOT / "scripts" / "rasa_with_token.py")
+    wrapper = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(wrapper)
+    argv = wrapper.rasa_argv(["rasa_with_token.py", "run", "--enable-api"], {"RASA_API_TOKEN": "t0ken"})
+    assert argv == ["rasa", "run", "--enable-api", "--auth-token", "t0ken"]
+    with pytest.raises(SystemExit, match="RASA_API_TOKEN"):
+        wrapper.rasa_argv(["x", "run"], {})
+
+
+def wait_for(predicate, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_service_output_is_redacted_into_a_log_file(tmp_path):
+    token = "123456:AAbbCCddEEffGGhhIIjjKKll"
+    env = {**os.environ, "RASA_API_TOKEN": "api-token-never-logged", "TELEGRAM_BOT_TOKEN": token}
+    script = f"print('calling https://api.telegram.org/bot{token}/getMe'); print('auth api-token-never-logged')"
+    service = services.Service("demo", [sys.executable, "-c", script], "http://127.0.0.1:9/", "-")
+    (tmp_path / "logs").mkdir()
+    service.start(env, tmp_path / "logs")
+    service.process.wait(timeout=30)
+    wait_for(lambda: "auth" in service.log_path.read_text())
+    written = service.log_path.read_text()
+    assert "getMe" in written and "auth [redacted]" in written
+    assert "api-token-never-logged" not in written and "AAbbCCddEEffGGhhIIjjKKll" not in written
+    assert (tmp_path / "run" / "demo.pid").read_text().strip() == str(service.process.pid)
+    service.stop()
+    assert not (tmp_path / "run" / "demo.pid").exists()
+
+
+def test_logs_rotate_daily_and_keep_log_retention_days_old_files(tmp_path):
+    path = tmp_path / "gateway.log"
+    for day in range(1, 6):  # five older days on disk
+        (tmp_path / f"gateway.log.2020-01-0{day}").write_text("old")
+    writer = services.LogWriter(path, services.log_retention_days({"LOG_RETENTION_DAYS": "2"}), [])
+    assert writer.handler.when == "MIDNIGHT"
+    writer.write("today")
+    writer.handler.doRollover()  # what midnight does
+    kept = sorted(p.name for p in tmp_path.glob("gateway.log.*"))
+    assert len(kept) == 2 and "gateway.log.2020-01-01" not in kept
+    writer.handler.close()
+    with pytest.raises(SystemExit, match="LOG_RETENTION_DAYS"):
+        services.log_retention_days({"LOG_RETENTION_DAYS": "forever"})
 
 
 def test_fingerprint_changes_with_training_data(tmp_path, monkeypatch):

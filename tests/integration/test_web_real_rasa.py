@@ -11,8 +11,10 @@ import pytest
 
 from bot.app import create_app
 from bot.settings import Settings
+from bot.web.senders import sender_id
 
 SITE, ORIGIN = "acme", "https://acme.example"
+SENDER_KEY = "integration-test-sender-key-0123456789"
 
 
 @pytest.fixture
@@ -21,6 +23,7 @@ async def client(aiohttp_client, tmp_path):
         "RASA_URL": os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
         "ADVISOR_DATA_DIR": str(tmp_path),
         "WIDGET_SITES": f"{SITE}={ORIGIN}",
+        "WIDGET_SENDER_KEY": SENDER_KEY,
     }
     return await aiohttp_client(create_app(Settings.from_env(env)))
 
@@ -64,9 +67,28 @@ async def test_forget_me_deletes_the_stored_conversation(client):
         "/api/v1/history", headers={"Authorization": f"Bearer {session}", "Origin": ORIGIN}
     )
     assert (await history.json())["messages"] == []
+    assert user_events(sender_id(SENDER_KEY.encode(), session)) == 0
+
+
+def user_events(sender: str) -> int:
     tracker = Path(os.environ["ADVISOR_DATA_DIR"]) / "tracker.sqlite3"
     with sqlite3.connect(tracker) as connection:
         (count,) = connection.execute(
-            "SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'user'", (f"web:{session}",)
+            "SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'user'", (sender,)
         ).fetchone()
-    assert count == 0
+    return count
+
+
+async def test_the_tracker_store_never_holds_the_session_id_and_new_conversation_deletes_it(client):
+    session = await new_session(client)
+    await chat(client, session, text="Tell me about measure 12")
+    sender = sender_id(SENDER_KEY.encode(), session)
+    assert user_events(sender) == 1
+    tracker = Path(os.environ["ADVISOR_DATA_DIR"]) / "tracker.sqlite3"
+    with sqlite3.connect(tracker) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM events WHERE data LIKE ? OR sender_id LIKE ?",
+                                  (f"%{session}%", f"%{session}%")).fetchone() == (0,)
+    await chat(client, session, payload="/investor_profile")  # a form is running: "/affirm" must not answer it
+    resp = await client.delete("/api/v1/session", headers={"Authorization": f"Bearer {session}", "Origin": ORIGIN})
+    assert resp.status == 200, await resp.text()
+    assert user_events(sender) == 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from actions.kb import KBError, KnowledgeBase
+from actions.kb import KBError, KnowledgeBase, load_kb
 
 LANGS = ("en", "zh", "ru", "ja", "ko", "de", "fr", "es")
 SECTIONS = [str(n) for n in range(1, 6)] + ["6", "6.1", "6.2"] + [str(n) for n in range(7, 14)]
@@ -141,3 +141,31 @@ def test_unknown_requests_raise_kberror(kb: KnowledgeBase) -> None:
 def test_unknown_language_falls_back_to_english(kb: KnowledgeBase) -> None:
     section = kb.get("section", "9")
     assert kb.text(section, "title", "xx") == kb.text(section, "title", "en")
+
+
+SEARCHED = {"section", "route", "opening", "fact"}
+
+
+def test_every_searched_item_has_typical_questions_in_every_language(kb: KnowledgeBase) -> None:
+    """asks/<lang>.yml: the meaning-based search finds a paraphrase by these; an item without them in
+    one language would be found worse in that language only."""
+    for item in kb.all_items():
+        if item.kind not in SEARCHED or item.ref == "fact:out_of_scope":
+            continue
+        for lang in LANGS:
+            assert len(kb.asks(item, lang)) >= 2, (item.ref, lang)
+
+
+def test_typical_questions_name_no_section(kb: KnowledgeBase) -> None:
+    """A question that says "measure 9" is resolved by name, not by meaning; such asks would teach the
+    search that a number is the topic."""
+    numbered = re.compile(r"§|\b(measure|mesure|medida|Maßnahme|мера)\s*\d", re.IGNORECASE)
+    for item in kb.all_items():
+        for lang in LANGS:
+            assert not [q for q in kb.asks(item, lang) if numbered.search(q)], (item.ref, lang)
+
+
+def test_an_ask_for_an_unknown_item_is_refused(data_copy: Path, edit_yaml) -> None:
+    edit_yaml(data_copy / "asks" / "de.yml", lambda doc: doc["asks"].update({"section:99": ["Was?"]}))
+    with pytest.raises(KBError, match=r"asks/de.yml: item 'section:99'"):
+        load_kb(data_copy)

@@ -228,9 +228,18 @@
     }
   }
   function restart() {
+    /* The old conversation is deleted on the server; if that fails the visitor reads why and how long
+       it is kept, and the new conversation starts anyway. */
+    var old = state.session;
     forgetSession();
     ui.log.textContent = "";
-    send({ start: opts.start || "greet" });
+    var begin = function () { send({ start: opts.start || "greet" }); };
+    if (!old) return begin();
+    ui.restart.disabled = true;
+    request("DELETE", "/session", null, old).then(begin, function (error) {
+      if (error.code !== "session") showError(error.message);
+      begin();
+    }).finally(function () { ui.restart.disabled = false; });
   }
   function submit(event) {
     event.preventDefault();

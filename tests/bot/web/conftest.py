@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import create_app
 from bot.settings import Settings
-from tests.bot.web.paper_rasa import paper_advisor
+from tests.bot.web.paper_rasa import PaperAdvisor
 
 ACME = "https://acme.example"
 OTHER = "https://other.example"
@@ -18,7 +18,7 @@ SITES = f"acme={ACME};other={OTHER};demo=http://127.0.0.1:9"
 @pytest.fixture
 def make_settings(fake_rasa, tmp_path) -> Callable[..., Settings]:
     """Settings for the gateway with the test sites; keyword arguments add environment variables."""
-    fake_rasa.responder = paper_advisor
+    fake_rasa.responder = PaperAdvisor()
 
     def build(**env: str) -> Settings:
         base = {

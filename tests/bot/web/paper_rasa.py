@@ -29,15 +29,34 @@ def _text_reply(message: str, lang: str) -> list[dict[str, Any]]:
     if "market" in message.lower() or "publicity" in message.lower():
         return [{"text": ANSWER, "buttons": [MORE_BUTTON]}]
     if message.startswith("/forget_me"):
-        return [{"text": "Your conversation has been deleted."}]
+        return [{"text": FORGET_CONFIRM, "buttons": [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]}]
     return [{"text": f"You wrote: {message}"}]
 
 
-def paper_advisor(body: dict[str, Any]) -> list[dict[str, Any]]:
-    """Replies like the real assistant, ending with the custom-only language marker."""
-    lang = _language(body)
-    reply = [{"recipient_id": body["sender"], **m} for m in _text_reply(body["message"], lang)]
+FORGET_CONFIRM = "Shall I delete our conversation and any contact details you left?"
+FORGOTTEN = "Your conversation has been deleted."
+
+
+def paper_advisor(body: dict[str, Any], asked_to_forget: set[str] | None = None) -> list[dict[str, Any]]:
+    """Replies like the real assistant, ending with the custom-only language marker; "forget me" is
+    confirmed with /affirm right after it, as the real assistant's rules have it."""
+    lang, sender, message = _language(body), body["sender"], body["message"]
     custom: dict[str, Any] = {"language": lang}
-    if body["message"].startswith("/forget_me"):
+    if message == "/affirm" and asked_to_forget is not None and sender in asked_to_forget:
         custom["forgotten"] = True
-    return reply + [{"recipient_id": body["sender"], "custom": custom}]
+        replies = [{"text": FORGOTTEN}]
+    else:
+        replies = _text_reply(message, lang)
+    if asked_to_forget is not None:
+        (asked_to_forget.add if message.startswith("/forget_me") else asked_to_forget.discard)(sender)
+    return [{"recipient_id": sender, **m} for m in replies] + [{"recipient_id": sender, "custom": custom}]
+
+
+class PaperAdvisor:
+    """`paper_advisor` with the memory the confirmation step needs (who was just asked to confirm)."""
+
+    def __init__(self) -> None:
+        self.asked_to_forget: set[str] = set()
+
+    def __call__(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        return paper_advisor(body, self.asked_to_forget)

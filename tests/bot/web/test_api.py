@@ -45,7 +45,7 @@ async def test_chat_returns_visible_messages_buttons_and_reply_language(api, fak
     assert body["messages"] == [{"text": ANSWER, "buttons": [MORE_BUTTON], "image": None}]
     assert body["language"] == "en" and body["forgotten"] is False
     sent = fake_rasa.received[-1]
-    assert sent["sender"] == f"web:{session}"
+    assert sent["sender"].startswith("web:") and session not in sent["sender"]
     assert sent["metadata"] == {"channel": "web", "language": "en", "language_source": "channel"}
 
 
@@ -127,7 +127,8 @@ async def test_confirmed_forget_me_deletes_the_stored_conversation(api):
     client = await api()
     session = await new_session(client)
     await say(client, session, text="Tell me about publicity")
-    body = await (await say(client, session, payload="/forget_me")).json()
+    await say(client, session, payload="/forget_me")
+    body = await (await say(client, session, payload="/affirm")).json()
     assert body["forgotten"] is True
     assert (await (await history_of(client, session)).json())["messages"] == []
 
@@ -332,3 +333,21 @@ async def test_a_bearer_that_is_not_a_session_id_or_not_utf8_is_a_401(api):
     assert resp.status == 401
     status = await raw_request(client, b"GET /api/v1/history HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xff\xfe\xfd-abcdefghijklmnop")
     assert status == 401
+
+
+async def test_a_full_rasa_is_a_fast_localized_503_with_retry_after_not_a_queue(api, fake_rasa):
+    import asyncio
+
+    client = await api(RASA_MAX_CONCURRENT="1", RASA_TIMEOUT="10")
+    first, second = await new_session(client), await new_session(client, language="de")
+    fake_rasa.delay = 2
+    slow = asyncio.ensure_future(say(client, first, text="How can the areas do publicity abroad?"))
+    while not fake_rasa.received:  # the first turn holds the only slot
+        await asyncio.sleep(0.01)
+    busy = await say(client, second, text="Hallo", language="de")
+    assert busy.status == 503
+    assert busy.headers["Retry-After"] == "5"
+    assert (await busy.json())["error"]["message"] == "Der Berater ist gerade ausgelastet. Bitte versuchen Sie es in 5 Sekunden erneut."
+    assert not slow.done()  # refused while the other turn was still running: no queue
+    assert (await slow).status == 200
+    assert len(fake_rasa.received) == 1

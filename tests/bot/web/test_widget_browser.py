@@ -15,7 +15,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 
 from bot.app import create_app
 from tests.bot.fake_rasa import FakeRasa
-from tests.bot.web.paper_rasa import ANSWER, GREETING, MEASURE_9, MORE_BUTTON, SWITCHED, paper_advisor
+from tests.bot.web.paper_rasa import ANSWER, GREETING, MEASURE_9, MORE_BUTTON, SWITCHED, PaperAdvisor
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -40,7 +40,7 @@ async def browser() -> AsyncIterator[Browser]:
 
 async def start_gateway(aiohttp_server, make_settings, **env: str) -> Any:
     """The real gateway app on 127.0.0.1 and its own fake Rasa server, which a test may stop."""
-    fake_rasa = FakeRasa(responder=paper_advisor)
+    fake_rasa = FakeRasa(responder=PaperAdvisor())
     rasa_server = await aiohttp_server(fake_rasa.app())
     rasa_url = str(rasa_server.make_url("")).rstrip("/")
     settings = make_settings(RASA_URL=rasa_url, WIDGET_RATE_SESSION="100/minute", **env)
@@ -184,6 +184,30 @@ async def test_rasa_stopped_shows_a_localized_error_and_retry_keeps_the_question
     await expect(log(page)).to_contain_text("Welche Maßnahmen gibt es?")
     await expect(page.get_by_role("button", name="Erneut versuchen")).to_be_visible()
     await expect(typing_status(page)).to_be_hidden()  # the typing indicator stops: no hang
+
+
+async def test_new_conversation_deletes_the_old_one_on_the_server(browser, gateway):
+    page = await open_demo(browser, gateway)
+    await open_panel(page)
+    await ask(page, "How do the areas do publicity abroad?")
+    await expect(log(page)).to_contain_text(ANSWER)
+    old_sender = gateway.fake_rasa.received[-1]["sender"]
+    await page.get_by_role("button", name="New conversation").click()
+    await expect(log(page)).to_contain_text(GREETING["en"])
+    await expect(log(page)).not_to_contain_text(ANSWER)
+    asked = [(b["sender"], b["message"]) for b in gateway.fake_rasa.received]
+    assert (old_sender, "/forget_me") in asked and (old_sender, "/affirm") in asked
+    assert gateway.fake_rasa.received[-1]["sender"] != old_sender  # the new conversation is another
+
+
+async def test_new_conversation_says_plainly_when_the_old_one_could_not_be_deleted(browser, gateway):
+    page = await open_demo(browser, gateway, "/?lang=de")
+    await open_panel(page, "Chat öffnen")
+    await expect(log(page)).to_contain_text(GREETING["de"])
+    gateway.fake_rasa.down = True
+    await page.get_by_role("button", name="Neues Gespräch").click()
+    await expect(log(page)).to_contain_text("nach 30 Tagen ohne Aktivität automatisch gelöscht")
+    gateway.fake_rasa.down = False
 
 
 async def test_narrow_viewport_panel_fills_the_screen(browser, gateway):
