@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export RASA_TELEMETRY_ENABLED := false
 PYTHON ?= python3
 
-.PHONY: help setup train run test test-gateway test-rasa validate test-conversations test-integration browser lint eval bench clean
+.PHONY: help setup train run test test-gateway test-rasa validate test-conversations test-integration test-scale browser servers lint eval bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -21,7 +21,10 @@ run: setup ## set up, train if needed, start actions + Rasa + gateway; Ctrl-C st
 browser: ## install Debian's chromium for the widget's browser tests (no-op when present)
 	@scripts/install_browser.sh
 
-test: setup browser ## set up whatever is missing and run every test suite
+servers: ## install Debian's postgresql and redis-server for the scale-out tests (no-op when present)
+	@scripts/install_servers.sh
+
+test: setup browser servers ## set up whatever is missing and run every test suite
 	@scripts/run_tests.sh
 
 test-gateway: setup ## gateway unit/API/browser tests (gateway environment)
@@ -29,6 +32,9 @@ test-gateway: setup ## gateway unit/API/browser tests (gateway environment)
 
 test-rasa: setup ## knowledge base, tokenizer and action tests (Rasa environment)
 	@.venv/rasa/bin/python -m pytest tests/kb tests/nlu tests/actions -q
+
+test-scale: setup servers ## several Rasa instances on private PostgreSQL + Redis: stores and fault tests (needs a trained model)
+	@.venv/gateway/bin/python -m pytest tests/scale -q -p no:cacheprovider
 
 validate: setup ## rasa data validate, failing on any warning
 	@scripts/validate_data.sh

@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 
 from actions import rendering
 from actions.kb import query
-from actions.resolution import last_list, measure_by_ordinal, picked_from_list, referenced_item
+from actions.resolution import measure_by_ordinal, referenced_item
 from actions.retrieval import get_index
 from actions.turn import AdvisorAction, Turn
 
@@ -23,7 +23,6 @@ MENU = (
     ("button.paper_info", "paper_info"),
     ("button.human_handoff", "human_handoff"),
 )
-SMALLTALK_WITH_MENU = {"greet", "help"}
 # A key point leads the answer when the question is at least this close to it in meaning (cosine of
 # multilingual sentence vectors; "measure 9" is ~0.1-0.2 to any point, a question about one point ~0.3+).
 LEAD_POINT_MIN = 0.3
@@ -179,15 +178,15 @@ def answer_topic(turn: Turn, intent: str, first: Any | None = None) -> list:
     items = turn.kb.topic_items(intent)
     if intent not in KB_ORDERED_TOPICS:
         items = closest_first(turn, items)
+    offer = profile_offer(turn) if intent in PROFILE_OFFER_INTENTS else []
     if first is not None:
         items = [first] + [item for item in items if item != first]
     else:
         other = arbitrated(turn, items)
-        if other is not None:
-            return show_item(turn, other)
+        if other is not None:  # still a question about investing: the profile stays on offer
+            return show_item(turn, other, offer)
     if not items:
         return out_of_scope(turn)
-    offer = profile_offer(turn) if intent in PROFILE_OFFER_INTENTS else []
     if len(items) == 1:
         return show_item(turn, items[0], offer)
     best, others = items[0], items[1:]
@@ -197,18 +196,6 @@ def answer_topic(turn: Turn, intent: str, first: Any | None = None) -> list:
         rendering.item_buttons(turn.kb, items, turn.lang, turn.settings.max_list_buttons) + offer,
     )
     return [SlotSet("last_item", best.ref), SlotSet("last_list", [item.ref for item in items])]
-
-
-class ActionSmalltalk(AdvisorAction):
-    """Greetings, thanks, help, goodbye, "are you a bot": one UI string per intent, no citation."""
-
-    action_name = "action_smalltalk"
-
-    def respond(self, turn: Turn, domain: dict) -> list:
-        intent = turn.intent if turn.kb.has_ui(f"smalltalk.{turn.intent}") else "help"
-        buttons = menu_buttons(turn) if intent in SMALLTALK_WITH_MENU else None
-        turn.say(turn.ui(f"smalltalk.{intent}"), buttons)
-        return []
 
 
 class ActionAnswerTopic(AdvisorAction):
@@ -294,22 +281,6 @@ class ActionInvestmentOpenings(ItemOrListAction):
     list_intro = "openings.intro"
     offers_profile = True
     list_when_unnamed = True
-
-
-class ActionSelectItem(AdvisorAction):
-    """Follow-ups on the last list: "the second one", "the Three Kingdoms one"."""
-
-    action_name = "action_select_item"
-
-    def respond(self, turn: Turn, domain: dict) -> list:
-        item = picked_from_list(turn)
-        if item is not None:
-            return show_item(turn, item)
-        shown = last_list(turn)
-        if not shown:
-            turn.say(turn.ui("select.no_list"), menu_buttons(turn))
-            return []
-        return show_list(turn, shown, "select.unknown")
 
 
 class ActionPaperInfo(AdvisorAction):

@@ -16,8 +16,10 @@ from rasa_sdk.events import SlotSet
 
 from actions import answers, matching, profile, rendering, routes
 from actions.answers import semantic_index, show_item
+from actions.follow_up import ActionSelectItem, follow_up_reply
 from actions.kb import query
 from actions.resolution import best_match, last_list, picked_from_list, referenced_item
+from actions.smalltalk import ActionSmalltalk
 from actions.turn import AdvisorAction, Turn
 
 TOPIC_INTENTS = (
@@ -33,11 +35,11 @@ ANSWER_ACTIONS: dict[str, type[AdvisorAction]] = {
     "list_routes": answers.ActionListRoutes,
     "route_info": answers.ActionRouteInfo,
     "investment_openings": answers.ActionInvestmentOpenings,
-    "select_item": answers.ActionSelectItem,
+    "select_item": ActionSelectItem,
     "paper_info": answers.ActionPaperInfo,
     "recommend_route": routes.ActionRecommendRoutes,
     **{intent: answers.ActionAnswerTopic for intent in TOPIC_INTENTS},
-    **{intent: answers.ActionSmalltalk for intent in SMALLTALK_INTENTS},
+    **{intent: ActionSmalltalk for intent in SMALLTALK_INTENTS},
 }
 ITEM_KINDS = {"measure_info": ("section",), "route_info": ("route",), "investment_openings": ("opening",)}
 NOT_OFFERED = {"nlu_fallback", "out_of_scope", "affirm", "deny", "inform", "select_item", "stop"}
@@ -135,6 +137,9 @@ class ActionBestGuess(AdvisorAction):
         picked = picked_from_list(turn) if last_list(turn) and query.parse_ordinal(turn.text) else None
         if picked is not None:  # "la novena" after a list: an ordinal is not worth a "did you mean"
             return show_item(turn, picked)
+        follow_up = follow_up_reply(turn)  # "why that one?", "any others?"
+        if follow_up is not None:
+            return follow_up
         guess = best_guess(turn)
         if guess is None:
             return did_you_mean(turn)

@@ -49,7 +49,7 @@ def forget(turn: Turn, domain: dict) -> list:
     the tracker store drop this turn too). A failure is said as such, and nothing claims to be deleted."""
     sender, settings = turn.tracker.sender_id, turn.settings
     try:
-        retention.with_retries(lambda: leads.delete_leads(settings.leads_path, sender))
+        retention.with_retries(lambda: leads.delete_leads(settings.leads_db, sender))
         retention.with_retries(lambda: analytics_texts.forget_sender(settings.data_dir, sender))
         if settings.tracker_url:
             retention.with_retries(lambda: retention.delete_conversation(settings.tracker_url, sender))

@@ -84,7 +84,7 @@ def prune_tracker(tracker_url: str, days: int, now: float | None = None) -> int:
 def sweep(settings: Settings) -> None:
     """One retention pass over both stores; a failing store is logged and tried at the next pass."""
     try:
-        pruned = leads.prune_leads(settings.leads_path, settings.leads_retention_days)
+        pruned = leads.prune_leads(settings.leads_db, settings.leads_retention_days)
         if pruned:
             log.info("retention: deleted %d leads older than %d days", pruned, settings.leads_retention_days)
     except Exception:

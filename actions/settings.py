@@ -18,6 +18,7 @@ class Settings:
     detect_min_confidence: float = 0.7  # LANGUAGE_MIN_CONFIDENCE: lingua confidence to trust
     match_min_score: float = 0.5  # MATCH_MIN_SCORE: query.resolve score that counts as a hit
     max_list_buttons: int = 15  # MAX_LIST_BUTTONS: drill-down buttons under one list
+    database_url: str = ""  # DATABASE_URL: leads in PostgreSQL (with the tracker) instead of SQLite
     tracker_url: str = ""  # TRACKER_URL (set by the launcher): the tracker store's SQLAlchemy URL
     tracker_retention_days: int = 30  # TRACKER_RETENTION_DAYS: conversations idle longer are deleted
     leads_retention_days: int = 180  # LEADS_RETENTION_DAYS: leads older than this are deleted
@@ -29,6 +30,11 @@ class Settings:
         """The SQLite file of contact leads."""
         return self.data_dir / "leads.sqlite3"
 
+    @property
+    def leads_db(self) -> Path | str:
+        """Where leads are kept: the database URL when DATABASE_URL is set, else the SQLite file."""
+        return self.database_url or self.leads_path
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         """Builds settings from the environment, failing early on malformed numbers."""
@@ -39,6 +45,7 @@ class Settings:
             detect_min_confidence=_number(env, "LANGUAGE_MIN_CONFIDENCE", 0.7, float),
             match_min_score=_number(env, "MATCH_MIN_SCORE", 0.5, float),
             max_list_buttons=_number(env, "MAX_LIST_BUTTONS", 15, int),
+            database_url=env.get("DATABASE_URL", "").strip(),
             tracker_url=env.get("TRACKER_URL", "").strip(),
             tracker_retention_days=_number(env, "TRACKER_RETENTION_DAYS", 30, int),
             leads_retention_days=_number(env, "LEADS_RETENTION_DAYS", 180, int),

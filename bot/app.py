@@ -21,9 +21,10 @@ async def _rasa_client_ctx(app: web.Application) -> AsyncIterator[None]:
     async with aiohttp.ClientSession() as session:
         app[keys.RASA] = RasaClient(
             session,
-            settings.rasa_url,
+            settings.rasa_instances,
             settings.rasa_timeout,
             max_concurrent=settings.rasa_max_concurrent,
+            retry_after=settings.rasa_retry_after,
             observer=app[keys.ANALYTICS].observe,
         )
         yield

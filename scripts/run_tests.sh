@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test suite, in the order that fails fastest: lint, unit tests of both environments, data
 # validation, training (only when inputs changed), Rasa conversation tests, then end-to-end tests
-# through the real trained Rasa and action server. Stops at the first failing step.
+# through the real trained Rasa and action server, and the scale-out and fault tests (two Rasa
+# instances on private PostgreSQL and Redis servers the tests start). Stops at the first failing step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
@@ -45,3 +46,8 @@ for _ in $(seq 1 240); do
   sleep 1
 done
 .venv/gateway/bin/python -m pytest tests/integration -q -p no:cacheprovider
+kill -TERM $services_pid 2>/dev/null; wait $services_pid 2>/dev/null || true
+trap - EXIT
+
+step "scale-out and fault tests: two Rasa instances on private PostgreSQL and Redis (tests/scale)"
+.venv/gateway/bin/python -m pytest tests/scale -q -p no:cacheprovider

@@ -5,6 +5,11 @@
     python3 scripts/services.py run          # train if needed, start actions + Rasa + gateway, wait
     python3 scripts/services.py start-core   # start actions + Rasa only (used by the test suite)
 
+RASA_INSTANCES=N starts N Rasa processes on ports RASA_PORT, RASA_PORT+1, … and ACTION_SERVERS
+action servers (default N) on ACTION_SERVER_PORT, +1, …; Rasa instance i calls action server
+i mod ACTION_SERVERS, and the gateway gets every Rasa URL in RASA_URLS. N > 1 needs DATABASE_URL
+and REDIS_URL: the instances must share one tracker store and one lock store.
+
 Standard library only, so it runs before any environment exists. Every variable it reads is listed
 in README.md ("Configuration") with its default; `service_env()` is where the defaults live.
 """
@@ -23,7 +28,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +42,7 @@ MODEL_DIR = ROOT / "models"
 MODEL_NAME = "advisor"
 FINGERPRINT = MODEL_DIR / ".fingerprint"
 TRAINING_INPUTS = ("config.yml", "domain", "data", "components")
+MAX_RESTARTS = 5  # restarts of one instance of several before the launcher gives up
 
 
 def log(message: str) -> None:
@@ -60,6 +66,32 @@ def _redis_env(redis_url: str) -> dict[str, str]:
             "REDIS_DB": parts.path.lstrip("/") or "1"}
 
 
+def _count(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip() or str(default)
+    if not raw.isdigit() or int(raw) < 1:
+        raise SystemExit(f"{name} must be a whole number >= 1, got {raw!r}")
+    return int(raw)
+
+
+def _check_shared_stores(env: dict[str, str]) -> None:
+    """Several Rasa processes are only correct with one tracker store and one lock store for all."""
+    if int(env["RASA_INSTANCES"]) == 1:
+        return
+    missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not env.get(name, "").strip()]
+    if missing:
+        raise SystemExit(
+            f"RASA_INSTANCES={env['RASA_INSTANCES']} needs {' and '.join(missing)}: several Rasa processes"
+            " must share the tracker store (PostgreSQL) and the lock store (Redis), which keeps one"
+            " sender's turns in order"
+        )
+
+
+def instance_urls(env: dict[str, str], host_key: str, port_key: str, count: int) -> list[str]:
+    """http://host:port, http://host:port+1, … for `count` instances numbered from the base port."""
+    base = int(env[port_key])
+    return [f"http://{env[host_key]}:{base + i}" for i in range(count)]
+
+
 def service_env(base: dict[str, str] | None = None) -> dict[str, str]:
     """The environment shared by all services, with every documented default filled in."""
     env = dict(os.environ if base is None else base)
@@ -78,6 +110,12 @@ def service_env(base: dict[str, str] | None = None) -> dict[str, str]:
     env.setdefault("RASA_HOST", "127.0.0.1")
     env.setdefault("RASA_PORT", "5005")
     env.setdefault("RASA_URL", f"http://{env['RASA_HOST']}:{env['RASA_PORT']}")
+    env["RASA_INSTANCES"] = str(_count(env, "RASA_INSTANCES", 1))
+    env["ACTION_SERVERS"] = str(_count(env, "ACTION_SERVERS", int(env["RASA_INSTANCES"])))
+    _check_shared_stores(env)
+    if int(env["RASA_INSTANCES"]) > 1:
+        env.setdefault("RASA_URLS", ",".join(
+            instance_urls(env, "RASA_HOST", "RASA_PORT", int(env["RASA_INSTANCES"]))))
     env.setdefault("GATEWAY_HOST", "127.0.0.1")
     env.setdefault("GATEWAY_PORT", "8080")
     # Small machines: a few threads each, no telemetry, quiet TensorFlow.
@@ -184,6 +222,9 @@ class Service:
     command: list[str]
     health_url: str
     listen: str
+    env: dict[str, str] = field(default_factory=dict)  # this instance's own variables
+    replaceable: bool = False  # one of several instances: restarted when it dies, the others serve
+    restarts: int = 0
     process: subprocess.Popen | None = None
     log_path: Path | None = None
     pid_path: Path | None = None
@@ -191,7 +232,7 @@ class Service:
     def start(self, env: dict[str, str], log_dir: Path) -> None:
         self.log_path = log_dir / f"{self.name}.log"
         # Own process group: a terminal Ctrl-C reaches only us, and we stop each group in order.
-        self.process = subprocess.Popen(self.command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env={**env, **self.env}, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, start_new_session=True)
         writer = LogWriter(self.log_path, log_retention_days(env), secret_values(env))
         threading.Thread(target=writer.pump, args=(self.process.stdout,), daemon=True,
@@ -230,25 +271,48 @@ class Service:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
 
+def action_services(env: dict[str, str]) -> list[Service]:
+    """ACTION_SERVERS rasa_sdk processes on ACTION_SERVER_PORT, +1, …"""
+    count = int(env["ACTION_SERVERS"])
+    services = []
+    for index, url in enumerate(instance_urls(env, "ACTION_SERVER_HOST", "ACTION_SERVER_PORT", count)):
+        port = url.rsplit(":", 1)[1]
+        name = "actions" if count == 1 else f"actions-{index + 1}"
+        command = [str(RASA_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", port]
+        services.append(Service(name, command, f"{url}/health", url, replaceable=count > 1))
+    return services
+
+
+def rasa_services(env: dict[str, str], actions: list[Service]) -> list[Service]:
+    """RASA_INSTANCES `rasa run` processes; instance i calls action server i mod ACTION_SERVERS."""
+    count = int(env["RASA_INSTANCES"])
+    services = []
+    for index, url in enumerate(instance_urls(env, "RASA_HOST", "RASA_PORT", count)):
+        port = url.rsplit(":", 1)[1]
+        command = _with_api([str(RASA_BIN / "rasa"), "run", "--model", str(model_path()),
+                             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                             "--interface", env["RASA_HOST"], "--port", port], env)
+        name = "rasa" if count == 1 else f"rasa-{index + 1}"
+        action_url = f"{actions[index % len(actions)].listen}/webhook"
+        services.append(Service(name, command, f"{url}/", url, env={"ACTION_SERVER_URL": action_url},
+                                replaceable=count > 1))
+    return services
+
+
+def _with_api(rasa_command: list[str], env: dict[str, str]) -> list[str]:
+    """`rasa run` with the HTTP API when RASA_ENABLE_API is on (never without a token)."""
+    if not _env_flag(env, "RASA_ENABLE_API"):
+        return rasa_command
+    if not env.get("RASA_API_TOKEN", "").strip():
+        raise SystemExit("RASA_ENABLE_API=true needs RASA_API_TOKEN (the HTTP API is never open)")
+    # The token reaches Rasa through the environment, never the command line that `ps` shows.
+    return [str(RASA_BIN / "python"), str(ROOT / "scripts" / "rasa_with_token.py")] + rasa_command[1:] + ["--enable-api"]
+
+
 def core_services(env: dict[str, str]) -> list[Service]:
-    actions = Service(
-        "actions",
-        [str(RASA_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
-         "--port", env["ACTION_SERVER_PORT"]],
-        f"http://{env['ACTION_SERVER_HOST']}:{env['ACTION_SERVER_PORT']}/health",
-        f"http://{env['ACTION_SERVER_HOST']}:{env['ACTION_SERVER_PORT']}",
-    )
-    rasa_command = [str(RASA_BIN / "rasa"), "run", "--model", str(model_path()),
-                    "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-                    "--interface", env["RASA_HOST"], "--port", env["RASA_PORT"]]
-    if _env_flag(env, "RASA_ENABLE_API"):
-        if not env.get("RASA_API_TOKEN", "").strip():
-            raise SystemExit("RASA_ENABLE_API=true needs RASA_API_TOKEN (the HTTP API is never open)")
-        # The token reaches Rasa through the environment, never the command line that `ps` shows.
-        rasa_command[:1] = [str(RASA_BIN / "python"), str(ROOT / "scripts" / "rasa_with_token.py")]
-        rasa_command.append("--enable-api")
-    rasa = Service("rasa", rasa_command, f"{env['RASA_URL']}/", env["RASA_URL"])
-    return [actions, rasa]
+    """The action servers first (Rasa calls them), then the Rasa instances."""
+    actions = action_services(env)
+    return actions + rasa_services(env, actions)
 
 
 def gateway_service(env: dict[str, str]) -> Service:
@@ -289,6 +353,16 @@ class Supervisor:
         self.stop_all()
         raise SystemExit(1)
 
+    def _replace_or_fail(self, service: Service) -> None:
+        """One of several instances is restarted (the gateway routes around it meanwhile); a single
+        service, or one that keeps dying, stops everything."""
+        reason = f"{service.name} stopped unexpectedly (exit {service.exited()})"
+        if not service.replaceable or service.restarts >= MAX_RESTARTS:
+            self.fail(reason, service)
+        service.restarts += 1
+        log(f"{reason}; restarting it ({service.restarts}/{MAX_RESTARTS}), the other instances keep serving")
+        service.start(self.env, self.log_dir)
+
     def stop_all(self) -> None:
         for service in reversed(self.services):
             if service.process is not None and service.exited() is None:
@@ -307,7 +381,7 @@ class Supervisor:
         while not stop["requested"]:
             for service in self.services:
                 if service.exited() is not None:
-                    self.fail(f"{service.name} stopped unexpectedly (exit {service.exited()})", service)
+                    self._replace_or_fail(service)
             time.sleep(0.5)
         log("shutting down")
         self.stop_all()

@@ -151,6 +151,9 @@ class SearchIndex:
         self.measure_words = PhraseMatcher(_per_lang(lexicon["measure_words"], "measure"))
         self.language_cues = PhraseMatcher(_per_lang(lexicon["language_cues"], "cue"))
         self.language_prepositions = PhraseMatcher(_per_lang(lexicon["language_prepositions"], "preposition"))
+        self.follow_ups = PhraseMatcher(
+            list(_per_lang(lexicon["follow_up_why"], "why")) + list(_per_lang(lexicon["follow_up_others"], "others"))
+        )
         self._tfidf: dict[str, _TfidfLanguage] = {}
 
     def _alias_entries(self) -> Iterable[tuple[str, str, str]]:

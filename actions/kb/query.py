@@ -123,6 +123,28 @@ def parse_ordinal(text: Any) -> int | None:
     return number if number > 0 else None
 
 
+FOLLOW_UP_MAX_WORDS = 6  # longer messages are questions of their own, even when they start with "why"
+FOLLOW_UP_MAX_CJK = 10
+
+
+@_safe(lambda: None)
+def parse_follow_up(text: Any) -> str | None:
+    """ "why" for a short "why that one?" / "tell me more", "others" for "any other options?", else None.
+    Only short messages count: "why do the old areas matter?" is a question about the paper."""
+    if not isinstance(text, str) or is_payload_text(text):
+        return None
+    words, cjk = len(text.split()), sum(1 for ch in text if tx.has_cjk(ch))
+    if words > FOLLOW_UP_MAX_WORDS or cjk > FOLLOW_UP_MAX_CJK:
+        return None
+    kinds = {hit.payload for hit in index().follow_ups.find(Probe(text), fuzzy=False)}
+    return "why" if "why" in kinds else ("others" if "others" in kinds else None)
+
+
+def is_payload_text(text: str) -> bool:
+    """A button payload ("/intent{...}") is never a typed follow-up."""
+    return text.startswith("/")
+
+
 @_safe(lambda: None)
 def parse_language(text: Any) -> str | None:
     """The language the user asks to be answered in ("answer in German", "用德语", "по-французски")."""

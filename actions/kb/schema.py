@@ -157,8 +157,11 @@ LEXICON = {
         "measure_words": _PER_LANG_WORDS,
         "language_cues": _PER_LANG_WORDS,
         "language_prepositions": {"type": "object", "additionalProperties": {"type": "array", "items": TEXT}},
+        "follow_up_why": _PER_LANG_WORDS,
+        "follow_up_others": _PER_LANG_WORDS,
     },
-    "required": ["ordinals", "measure_words", "language_cues", "language_prepositions"],
+    "required": ["ordinals", "measure_words", "language_cues", "language_prepositions", "follow_up_why",
+                 "follow_up_others"],
     "additionalProperties": False,
 }
 

@@ -42,7 +42,7 @@ def create_staff_app(staff: StaffSettings) -> web.Application:
     )
     staff_app[STAFF_SETTINGS] = staff
     staff_app[ACCOUNTS] = Accounts(staff.accounts_db, Lockout(staff.lockout_failures, staff.lockout_minutes))
-    staff_app[LEADS] = Leads(staff.leads_db)
+    staff_app[LEADS] = Leads(staff.leads_db, staff.database_url)
     staff_app[LOGIN_LIMITS] = LoginLimits(staff)
     staff_app[OPENAPI] = openapi.document()
     aiohttp_jinja2.setup(

@@ -3,7 +3,7 @@
 UTF-8 with a byte-order mark, or Excel shows Chinese and Japanese names as mojibake. A cell that
 starts with = + - @ (or a tab / carriage return, which some programs strip first) is prefixed with
 an apostrophe: a lead's name like `=HYPERLINK(...)` typed by a visitor must stay text (OWASP "CSV
-injection"). The rule is the action server's `actions.leads.spreadsheet_safe`, which every export of
+injection"). The rule is the action server's `actions.lead_schema.spreadsheet_safe`, which every export of
 leads must apply; here it applies to every cell of every export.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
-from actions.leads import spreadsheet_safe
+from actions.lead_schema import spreadsheet_safe
 
 BOM = "\ufeff"
 

@@ -1,7 +1,9 @@
 """The leads the action server stores (actions/leads.py), read, filtered and deleted for staff.
 
-The action server writes `leads.sqlite3`; the console only reads it and deletes single rows. A lead
-is stored only after the person said yes, so its `created_at` is the time of consent.
+The action server writes `leads.sqlite3`, or with DATABASE_URL the `leads` table in PostgreSQL (the
+same database, through asyncpg); the console only reads it and deletes single rows. The queries are
+the same on both, written with `?` placeholders that PostgreSQL gets as `$1, $2, …`. A lead is
+stored only after the person said yes, so its `created_at` is the time of consent.
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Protocol, Sequence
 
-from actions.leads import SCHEMA
+from actions.lead_schema import POSTGRES_SCHEMA, SCHEMA
 from bot.sqlite import SQLite
 
 FIELDS = ("id", "created_at", "language", "channel", "name", "email", "country", "sector", "involvement")
@@ -84,11 +86,50 @@ def _day(query: Mapping[str, str], name: str) -> date | None:
         raise FilterError(name) from None
 
 
+class _Database(Protocol):
+    async def open(self) -> None: ...
+    async def close(self) -> None: ...
+    async def run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
+
+
+class PostgresLeads:
+    """The leads table in PostgreSQL (DATABASE_URL) behind the SQLite wrapper's `run` interface."""
+
+    TIMEOUT = 5.0
+    _SCHEMA_LOCK = 0x6C656164  # advisory lock: gateways starting together create the table once
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._pool: Any = None
+
+    async def open(self) -> None:
+        import asyncpg
+
+        self._pool = await asyncpg.create_pool(
+            self.url, min_size=1, max_size=4, timeout=self.TIMEOUT, command_timeout=self.TIMEOUT
+        )
+        async with self._pool.acquire() as db, db.transaction():
+            await db.execute("SELECT pg_advisory_xact_lock($1)", self._SCHEMA_LOCK)
+            await db.execute(POSTGRES_SCHEMA)
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    async def run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        assert self._pool is not None, "PostgresLeads used before open()"
+        numbers = iter(range(1, len(params) + 1))
+        numbered = re.sub(r"\?", lambda _match: f"${next(numbers)}", sql)
+        async with self._pool.acquire() as db:
+            return [tuple(row) for row in await db.fetch(numbered, *params)]
+
+
 class Leads:
     """Read and delete access to the leads database."""
 
-    def __init__(self, path: Path) -> None:
-        self.db = SQLite(path, SCHEMA)
+    def __init__(self, path: Path, database_url: str = "") -> None:
+        self.db: _Database = PostgresLeads(database_url) if database_url else SQLite(path, SCHEMA)
 
     async def list(self, where: LeadFilter, limit: int = 1000) -> list[dict[str, Any]]:
         clause, params = where.where()

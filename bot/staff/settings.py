@@ -67,6 +67,7 @@ class StaffSettings:
     text_retention_days: int = 30
     trusted_proxies: tuple[IpNetwork, ...] = ()
     data_dir: str = "var"
+    database_url: str = ""  # the gateway's DATABASE_URL: the leads are then in PostgreSQL
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], data_dir: str = "var") -> "StaffSettings":
@@ -85,6 +86,7 @@ class StaffSettings:
             text_retention_days=env_int(env, "ANALYTICS_TEXT_RETENTION_DAYS", cls.text_retention_days, minimum=1),
             trusted_proxies=networks(env, "WIDGET_TRUSTED_PROXIES"),
             data_dir=data_dir,
+            database_url=env.get("DATABASE_URL", "").strip(),
         )
 
     @classmethod
@@ -97,7 +99,8 @@ class StaffSettings:
 
     @property
     def leads_db(self) -> Path:
-        """Written by the action server (actions/leads.py); the console reads and deletes."""
+        """Written by the action server (actions/leads.py) unless DATABASE_URL puts the leads in
+        PostgreSQL; the console reads and deletes."""
         return Path(self.data_dir) / "leads.sqlite3"
 
     def cookie_key(self) -> bytes:

@@ -88,8 +88,13 @@ async def deliver(update: Update, context: Context, replies: Sequence[BotMessage
     chat = update.effective_chat
     assert chat is not None
     forgotten = _apply_custom(context, replies)
+    known = set(context.chat_data.buttons)
     for reply in replies:
         await _show(context, chat.id, reply, reply_language(update, context))
+    shared = services(context).shared
+    if shared is not None:  # other gateways must understand these buttons' short ids too
+        new = {k: v for k, v in context.chat_data.buttons.items() if k not in known}
+        await (shared.forget(chat.id) if forgotten else shared.remember_buttons(chat.id, new))
     if forgotten:
         context.application.drop_chat_data(chat.id)
         log.info("dropped Telegram state of chat %s after the user's forget request", chat.id)

@@ -21,6 +21,7 @@ from telegram.ext import (
 from bot import start_codes
 from bot.i18n import LANGUAGES, normalize_language
 from bot.i18n import t as common_t
+from bot.stores import StoreUnavailable
 from bot.telegram import i18n, render
 from bot.telegram.conversation import relay, reply_language, say
 from bot.telegram.outreach import handlers as outreach_handlers
@@ -52,8 +53,15 @@ NON_TEXT = (
 
 
 async def drop_repeated_update(update: Update, context: Context) -> None:
-    """Telegram redelivers an update it thinks was lost; each update_id is answered once."""
-    if not context.bot_data.first_time(update.update_id):
+    """Telegram redelivers an update it thinks was lost; each update_id is answered once (by one
+    gateway of several, when they share Redis)."""
+    shared = services(context).shared
+    try:
+        first = await shared.first_time(update.update_id) if shared else context.bot_data.first_time(update.update_id)
+    except StoreUnavailable as exc:  # PTB would run the other handler groups after an error here
+        await on_store_unavailable(update, context, exc)
+        raise ApplicationHandlerStop from exc
+    if not first:
         log.info("ignoring repeated update %s", update.update_id)
         raise ApplicationHandlerStop
 
@@ -63,7 +71,11 @@ async def limit_chat_rate(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None or not (update.message or update.callback_query):
         return
-    wait = await services(context).chat_limit.refusal(chat.id)
+    try:
+        wait = await services(context).chat_limit.refusal(chat.id)
+    except StoreUnavailable as exc:  # PTB would run the other handler groups after an error here
+        await on_store_unavailable(update, context, exc)
+        raise ApplicationHandlerStop from exc
     if wait is None:
         return
     log.info("chat %s is over its message rate; dropping update %s", chat.id, update.update_id)
@@ -118,11 +130,21 @@ async def on_button(update: Update, context: Context) -> None:
     assert query is not None
     store = context.chat_data.buttons if context.chat_data else {}
     payload = render.resolve_callback(query.data or "", store)
+    if payload is None and update.effective_chat is not None:
+        payload = await shared_button(context, update.effective_chat.id, query.data or "")
     if payload is None or update.effective_chat is None:
         await query.answer(i18n.t("button_expired", reply_language(update, context)), show_alert=True)
         return
     await query.answer()
     await relay(update, context, payload)
+
+
+async def shared_button(context: Context, chat_id: int, data: str) -> str | None:
+    """A button another gateway sent: its short id is in Redis (shared_state.py)."""
+    shared = services(context).shared
+    if shared is None or not data.startswith(render.SHORT_ID_PREFIX):
+        return None
+    return await shared.button(chat_id, data[len(render.SHORT_ID_PREFIX) :])
 
 
 async def on_text(update: Update, context: Context) -> None:
@@ -182,10 +204,20 @@ async def on_edited_message(update: Update, context: Context) -> None:
     await say(context, chat.id, i18n.t("edited_message", reply_language(update, context)))
 
 
+async def on_store_unavailable(update: Update, context: Context, error: Exception) -> None:
+    """Redis (shared Telegram state) is down: the same words as when Rasa is away."""
+    log.warning("Telegram update %s: %s", update.update_id, error)
+    if update.effective_chat is not None:
+        await say(context, update.effective_chat.id, common_t("rasa_unavailable", reply_language(update, context)))
+
+
 async def on_error(update: object, context: Context) -> None:
     """The one error handler: log everything, tell the user briefly, never show a stack trace."""
     error = context.error
     chat = update.effective_chat if isinstance(update, Update) else None
+    if isinstance(error, StoreUnavailable) and isinstance(update, Update):
+        await on_store_unavailable(update, context, error)
+        return
     if isinstance(error, Forbidden):
         log.warning("Telegram refused to deliver to chat %s (bot blocked or removed); not retrying: %s",
                     chat.id if chat else "?", error)

@@ -24,6 +24,7 @@ from bot.telegram.keys import TELEGRAM_APPLICATION, TELEGRAM_SETTINGS
 from bot.telegram.limits import ChatRateLimit
 from bot.telegram.outreach import runtime as outreach
 from bot.telegram.settings import TelegramSettings
+from bot.telegram.shared_state import RedisChatMemory
 from bot.telegram.state import CONTEXT_TYPES, PerChatUpdateProcessor, Services
 
 log = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ async def telegram_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
     requests = _requests()
     application = build_application(tg, requests)
-    chat_limit = ChatRateLimit(tg.rate_chat)
+    chat_limit = ChatRateLimit(tg.rate_chat, settings.redis_url)
     services = Services(app[keys.RASA], tg, settings.default_language, chat_limit)
     application.bot_data.services = services
     try:
@@ -134,6 +135,8 @@ async def telegram_ctx(app: web.Application) -> AsyncIterator[None]:
     except BaseException:
         await chat_limit.close()
         raise
+    if settings.redis_url:
+        services.shared = RedisChatMemory(settings.redis_url, application.bot.id)
     try:
         username = services.bot_username(application.bot)
         async with outreach.running(tg, settings.data_dir, username) as broadcasts:
@@ -149,3 +152,5 @@ async def telegram_ctx(app: web.Application) -> AsyncIterator[None]:
     finally:
         await stop(application)
         await chat_limit.close()
+        if application.bot_data.services.shared is not None:
+            await application.bot_data.services.shared.close()

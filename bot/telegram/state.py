@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from bot.telegram.limits import ChatRateLimit
     from bot.telegram.outreach.store import SQLiteOutreach
     from bot.telegram.settings import TelegramSettings
+    from bot.telegram.shared_state import RedisChatMemory
 
 REMEMBERED_UPDATES = 4096
 
@@ -38,6 +39,7 @@ class Services:
     default_language: str
     chat_limit: "ChatRateLimit"
     outreach: Optional["SQLiteOutreach"] = None  # subscriptions (bot/telegram/outreach)
+    shared: "RedisChatMemory | None" = None  # REDIS_URL: dedup and buttons shared by all gateways
 
     def bot_username(self, bot: Bot) -> str:
         """TELEGRAM_BOT_USERNAME when configured, otherwise what getMe reported."""

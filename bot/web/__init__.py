@@ -16,7 +16,7 @@ from bot.web import api, assets, i18n, retention, schemas, senders
 from bot.web.guards import RateLimits, errors_as_json, limit_per_ip, refuse_foreign_origins
 from bot.web.keys import ASSETS, LIMITS, OPENAPI, SENDER_KEY, STORE, VALIDATORS, WEB_SETTINGS
 from bot.web.settings import WebSettings
-from bot.web.store import ChatStore
+from bot.web.stores import chat_store
 
 log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
@@ -47,7 +47,7 @@ def _api_app(web_settings: WebSettings, settings: Settings) -> web.Application:
         "chat": schemas.validator(schemas.chat_request(web_settings)),
     }
     api_app[OPENAPI] = schemas.openapi(web_settings)
-    api_app[STORE] = ChatStore(web_settings.database)
+    api_app[STORE] = chat_store(web_settings)
     api_app[LIMITS] = RateLimits(web_settings)
     api_app.cleanup_ctx.append(_resources_ctx)
     api_app.router.add_routes(api.routes)

@@ -14,12 +14,13 @@ from typing import Any, Awaitable, Callable
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
 
 from bot import forwarded
 from bot.forwarded import IpAddress, rate_key
 from bot.i18n import normalize_language
+from bot.stores import StoreUnavailable, close_limits_storage, limits_storage
 from bot.web import i18n
 from bot.web.keys import LIMITS, VISITOR_LANGUAGE, WEB_SETTINGS
 from bot.web.settings import WebSettings
@@ -75,6 +76,9 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
         return await handler(request)
     except ApiError as error:
         return error_response(request, error)
+    except StoreUnavailable as exc:  # a database or Redis outage: "temporarily unavailable", like Rasa's
+        log.warning("web chat API: store unavailable on %s %s: %s", request.method, request.path, exc)
+        return error_response(request, ApiError(503, "rasa"))
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
@@ -123,26 +127,26 @@ def visitor_key(request: web.Request) -> str:
 
 
 class RateLimits:
-    """Moving-window limits (library `limits`) kept in memory; answers how long to wait, if at all."""
+    """Moving-window limits (library `limits`); answers how long to wait, if at all."""
 
     def __init__(self, settings: WebSettings) -> None:
-        self.storage = MemoryStorage()
+        self.storage, self._redis_pool = limits_storage(settings.redis_url)
         self.limiter = MovingWindowRateLimiter(self.storage)
         self.items = {name: settings.limit(name) for name in ("rate_session", "rate_ip", "rate_new_session")}
 
     async def enforce(self, name: str, key: str) -> None:
         item = self.items[name]
-        if await self.limiter.hit(item, name, key):
-            return
-        stats = await self.limiter.get_window_stats(item, name, key)
+        try:
+            if await self.limiter.hit(item, name, key):
+                return
+            stats = await self.limiter.get_window_stats(item, name, key)
+        except StorageError as exc:
+            raise StoreUnavailable(f"rate limits: {exc.storage_error!r}") from exc
         seconds = max(1, math.ceil(stats.reset_time - time.time()))
         raise ApiError(429, "rate_limited", headers={"Retry-After": str(seconds)}, seconds=seconds)
 
     async def close(self) -> None:
-        """Stops the storage's expiry task so shutdown leaves nothing pending."""
-        timer = getattr(self.storage, "timer", None)
-        if timer is not None:
-            timer.cancel()
+        await close_limits_storage(self.storage, self._redis_pool)
 
 
 @web.middleware

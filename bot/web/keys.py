@@ -12,10 +12,10 @@ if TYPE_CHECKING:
     from bot.web.assets import Assets
     from bot.web.guards import RateLimits
     from bot.web.settings import WebSettings
-    from bot.web.store import ChatStore
+    from bot.web.stores import AnyChatStore
 
 WEB_SETTINGS: web.AppKey["WebSettings"] = web.AppKey("web_settings")
-STORE: web.AppKey["ChatStore"] = web.AppKey("web_store")
+STORE: web.AppKey["AnyChatStore"] = web.AppKey("web_store")
 LIMITS: web.AppKey["RateLimits"] = web.AppKey("web_limits")
 VALIDATORS: web.AppKey[dict[str, "Draft202012Validator"]] = web.AppKey("web_validators")
 OPENAPI: web.AppKey[dict[str, Any]] = web.AppKey("web_openapi")

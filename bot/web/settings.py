@@ -14,12 +14,15 @@
 | `WIDGET_RETENTION_DAYS` | `30` | conversations idle longer than this are deleted (at start-up and every `RETENTION_SWEEP_SECONDS`) |
 | `WIDGET_TRUSTED_PROXIES` | (none) | comma-separated IPs or CIDR networks of your reverse proxies; only their `X-Forwarded-For` is read |
 | `WIDGET_SENDER_KEY` | (generated: `$ADVISOR_DATA_DIR/web_sender.key`) | secret key of the HMAC that turns a session id into Rasa's sender id (at least 32 characters) |
+
+Sessions and history go to PostgreSQL with DATABASE_URL, the rate limits to Redis with REDIS_URL
+(both read once by bot/settings.py; README "Configuration").
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
@@ -88,6 +91,8 @@ class WebSettings:
     trusted_proxies: tuple[IpNetwork, ...] = ()
     sender_key: str = field(default="", repr=False)
     data_dir: str = "var"
+    database_url: str = ""  # from the gateway's DATABASE_URL: sessions and history in PostgreSQL
+    redis_url: str = ""  # from the gateway's REDIS_URL: rate limits shared by every gateway
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], data_dir: str = "var") -> "WebSettings":
@@ -118,7 +123,8 @@ class WebSettings:
 
     @classmethod
     def from_gateway(cls, settings: Settings) -> "WebSettings":
-        return cls.from_env(settings.env, data_dir=settings.data_dir)
+        web = cls.from_env(settings.env, data_dir=settings.data_dir)
+        return replace(web, database_url=settings.database_url, redis_url=settings.redis_url)
 
     @property
     def database(self) -> Path:

@@ -8,6 +8,8 @@ import re
 import pytest
 
 from actions import answers, rendering
+from actions.follow_up import ActionSelectItem
+from actions.smalltalk import ActionSmalltalk
 from tests.actions.conftest import make_tracker, run, slot_events, texts
 
 CITATION_AT_END = re.compile(r"\(§\d+(\.\d+)?(, §\d+(\.\d+)?)*\)$")
@@ -81,7 +83,7 @@ def test_list_of_measures_is_numbered_cited_and_clickable(kb):
 def test_the_second_one_picks_from_the_last_list(kb):
     shown = [r.ref for r in kb.items("route")]
     messages, events = run(
-        answers.ActionSelectItem(), make_tracker("the second one", "select_item", slots={"last_list": shown})
+        ActionSelectItem(), make_tracker("the second one", "select_item", slots={"last_list": shown})
     )
     assert texts(messages) == [rendering.item_answer(kb, kb.items("route")[1], "en")]
     assert slot_events(events)["last_item"] == shown[1]
@@ -90,7 +92,7 @@ def test_the_second_one_picks_from_the_last_list(kb):
 def test_the_three_kingdoms_one_picks_by_name_within_the_last_list(kb):
     shown = [r.ref for r in kb.items("route")]
     messages, events = run(
-        answers.ActionSelectItem(),
+        ActionSelectItem(),
         make_tracker("tell me more about the Three Kingdoms one", "select_item", slots={"last_list": shown}),
     )
     assert slot_events(events)["last_item"] == "route:three_kingdoms"
@@ -98,7 +100,7 @@ def test_the_three_kingdoms_one_picks_by_name_within_the_last_list(kb):
 
 
 def test_picking_without_a_list_says_so_with_the_menu(kb):
-    messages, _ = run(answers.ActionSelectItem(), make_tracker("the third one", "select_item"))
+    messages, _ = run(ActionSelectItem(), make_tracker("the third one", "select_item"))
     assert texts(messages) == [kb.ui("select.no_list", "en")]
     assert [b["payload"] for b in messages[0]["buttons"]][0] == "/list_measures"
 
@@ -106,7 +108,7 @@ def test_picking_without_a_list_says_so_with_the_menu(kb):
 def test_ordinal_beyond_the_list_asks_again_with_the_list(kb):
     shown = ["section:6.1", "section:6.2"]
     messages, _ = run(
-        answers.ActionSelectItem(), make_tracker("the fifth one", "select_item", slots={"last_list": shown})
+        ActionSelectItem(), make_tracker("the fifth one", "select_item", slots={"last_list": shown})
     )
     assert texts(messages)[0].startswith(kb.ui("select.unknown", "en"))
     assert len(messages[0]["buttons"]) == 2
@@ -188,14 +190,14 @@ def test_publicity_answer_cites_section_nine_and_the_online_figure(kb):
 
 @pytest.mark.parametrize("intent", ["greet", "goodbye", "thank", "help", "bot_challenge", "affirm", "deny"])
 def test_smalltalk_has_no_citation(kb, intent):
-    messages, _ = run(answers.ActionSmalltalk(), make_tracker("?", intent, slots={"language": "ko"}))
+    messages, _ = run(ActionSmalltalk(), make_tracker("?", intent, slots={"language": "ko"}))
     assert texts(messages) == [kb.ui(f"smalltalk.{intent}", "ko")]
     assert "§" not in texts(messages)[0]
     assert closing(messages) == {"language": "ko"}
 
 
 def test_greeting_in_spanish_answers_in_spanish_with_the_menu(kb):
-    messages, events = run(answers.ActionSmalltalk(), make_tracker("¡Hola!", "greet"))
+    messages, events = run(ActionSmalltalk(), make_tracker("¡Hola!", "greet"))
     assert texts(messages) == [kb.ui("smalltalk.greet", "es")]
     assert messages[0]["buttons"][0] == {
         "title": kb.ui("button.list_measures", "es"),

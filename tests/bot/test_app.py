@@ -47,6 +47,20 @@ def test_the_action_server_url_comes_from_the_launchers_variables():
     assert Settings.from_env({"ACTION_SERVER_URL": "http://a:1/webhook"}).action_server_url == "http://a:1"
 
 
+async def test_with_several_rasa_instances_one_up_is_enough_and_each_is_reported(
+    aiohttp_client, aiohttp_server, unused_tcp_port, tmp_path
+):
+    rasa, actions = await _dependency(aiohttp_server, "/"), await _dependency(aiohttp_server, "/health")
+    nowhere = f"http://127.0.0.1:{unused_tcp_port}"
+    settings = Settings.from_env({"RASA_URLS": f"{nowhere},{rasa}", "ACTION_SERVER_URL": f"{actions}/webhook",
+                                  "ADVISOR_DATA_DIR": str(tmp_path)})
+    client = await aiohttp_client(create_app(settings))
+    ready = await client.get("/readyz")
+    assert ready.status == 200
+    body = await ready.json()
+    assert (body["rasa"], body[f"rasa {nowhere}"], body[f"rasa {rasa}"]) == ("up", "down", "up")
+
+
 def test_settings_reject_bad_values():
     with pytest.raises(SettingsError, match="GATEWAY_PORT"):
         Settings.from_env({"GATEWAY_PORT": "eighty"})

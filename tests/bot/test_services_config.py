@@ -109,3 +109,28 @@ def test_fingerprint_changes_with_training_data(tmp_path, monkeypatch):
     before = services.training_fingerprint()
     (tmp_path / "data" / "x.yml").write_text("nlu: []")
     assert services.training_fingerprint() != before
+
+
+def test_several_instances_need_shared_stores(tmp_path):
+    with pytest.raises(SystemExit, match="DATABASE_URL and REDIS_URL"):
+        services.service_env({"ADVISOR_DATA_DIR": str(tmp_path), "RASA_INSTANCES": "2"})
+    with pytest.raises(SystemExit, match="REDIS_URL"):
+        services.service_env({"ADVISOR_DATA_DIR": str(tmp_path), "RASA_INSTANCES": "2",
+                              "DATABASE_URL": "postgresql://a@db/advisor"})
+    with pytest.raises(SystemExit, match="RASA_INSTANCES"):
+        services.service_env({"ADVISOR_DATA_DIR": str(tmp_path), "RASA_INSTANCES": "zero"})
+
+
+def test_three_instances_two_action_servers_and_the_gateways_urls(tmp_path):
+    env = services.service_env({
+        "ADVISOR_DATA_DIR": str(tmp_path), "RASA_INSTANCES": "3", "ACTION_SERVERS": "2",
+        "DATABASE_URL": "postgresql://a@db/advisor", "REDIS_URL": "redis://cache:6379/1",
+        "RASA_PORT": "7005", "ACTION_SERVER_PORT": "7055",
+    })
+    assert env["RASA_URLS"] == "http://127.0.0.1:7005,http://127.0.0.1:7006,http://127.0.0.1:7007"
+    core = services.core_services(env)
+    assert [s.name for s in core] == ["actions-1", "actions-2", "rasa-1", "rasa-2", "rasa-3"]
+    assert [s.command[-1] for s in core] == ["7055", "7056", "7005", "7006", "7007"]
+    assert [s.env["ACTION_SERVER_URL"] for s in core[2:]] == [
+        "http://127.0.0.1:7055/webhook", "http://127.0.0.1:7056/webhook", "http://127.0.0.1:7055/webhook"]
+    assert all(s.replaceable for s in core)

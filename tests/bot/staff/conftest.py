@@ -1,14 +1,17 @@
 """Staff console fixtures: the real gateway app on a temporary data folder, accounts made the way
-the command line makes them, and leads written by the action server's own module."""
+the command line makes them, and leads written into the action server's table (actions/lead_schema.py;
+the gateway's environment has no SQLAlchemy, so the rows go in as plain SQL)."""
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 import pytest
 
-from actions.leads import Lead, save_lead
+from actions.lead_schema import COLUMNS, SCHEMA
 from bot.app import create_app
 from bot.settings import Settings
 from bot.staff.accounts import Accounts
@@ -31,7 +34,12 @@ def add_lead(data_dir: Path, **fields: Any) -> int:
     values = {"name": "Anna Schmidt", "email": "anna@example.org", "sector": "film_tv", "involvement": "invest",
               "country": "Germany", "language": "de", "channel": "web", "sender": "web:abc",
               "created_at": "2026-03-02T10:00:00+00:00", **fields}
-    return save_lead(data_dir / "leads.sqlite3", Lead(**values))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(data_dir / "leads.sqlite3")) as db, db:
+        db.executescript(SCHEMA)
+        cursor = db.execute(f"INSERT INTO leads ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+                            [values[column] for column in COLUMNS])
+        return int(cursor.lastrowid)
 
 
 @pytest.fixture

@@ -1,0 +1,70 @@
+"""Follow-ups on what was just shown: "the second one", "why that one?", "any other options?".
+
+A user who has just been recommended a route and asks "why that one?" means the route shown, not the
+bot ("what can you do?") and not a new topic; the classifier, trained on questions about the paper,
+cannot know that. These messages are short and made of a few words per language (kb lexicon
+`follow_up_why`, `follow_up_others`), so the words decide, together with what the conversation showed
+last (slots `last_item`, `last_list`).
+"""
+
+from __future__ import annotations
+
+from actions.answers import menu_buttons, show_item, show_list
+from actions.kb import query
+from actions.resolution import last_list, picked_from_list
+from actions.turn import AdvisorAction, Turn
+
+LIST_INTROS = {"section": "measures.intro", "route": "routes.intro", "opening": "openings.intro"}
+
+
+def follow_up_reply(turn: Turn) -> list | None:
+    """The reply to a short follow-up on the last answer, or None when the message is not one."""
+    if not turn.text:
+        return None
+    kind = query.parse_follow_up(turn.text)
+    if kind == "why":
+        item = last_shown_item(turn)
+        return show_item(turn, item) if item is not None else None
+    if kind == "others":
+        return _all_of_last_kind(turn)
+    return None
+
+
+def last_shown_item(turn: Turn):
+    """What "that one" points to: the item answered last, else the first of the list shown last (a
+    recommendation lists the best match first)."""
+    item = turn.kb.by_ref(turn.tracker.get_slot("last_item") or "")
+    if item is not None:
+        return item
+    shown = last_list(turn)
+    return shown[0] if shown else None
+
+
+def _all_of_last_kind(turn: Turn) -> list | None:
+    """Every item of the kind shown last (after two recommended routes, all seven)."""
+    shown = last_list(turn) or [turn.kb.by_ref(turn.tracker.get_slot("last_item") or "")]
+    kinds = {item.kind for item in shown if item is not None}
+    if len(kinds) != 1 or next(iter(kinds)) not in LIST_INTROS:
+        return None
+    kind = next(iter(kinds))
+    return show_list(turn, turn.kb.items(kind), LIST_INTROS[kind])
+
+
+class ActionSelectItem(AdvisorAction):
+    """Picks from the last list: "the second one", "the Three Kingdoms one"; "why that one?" explains
+    the last item."""
+
+    action_name = "action_select_item"
+
+    def respond(self, turn: Turn, domain: dict) -> list:
+        item = picked_from_list(turn)
+        if item is not None:
+            return show_item(turn, item)
+        reply = follow_up_reply(turn)
+        if reply is not None:
+            return reply
+        shown = last_list(turn)
+        if not shown:
+            turn.say(turn.ui("select.no_list"), menu_buttons(turn))
+            return []
+        return show_list(turn, shown, "select.unknown")

@@ -1,0 +1,68 @@
+"""The web chat stores behave the same on SQLite and on a real PostgreSQL, and a PostgreSQL outage is
+StoreUnavailable (never a crash) with recovery when the database is back."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.stores import StoreUnavailable
+from bot.web.store import ChatStore, StoredMessage
+from bot.web.store_pg import PostgresChatStore
+from tests.scale.conftest import stopped
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def store(request, tmp_path):
+    if request.param == "sqlite":
+        chat_store = ChatStore(tmp_path / "web.sqlite3")
+    else:
+        chat_store = PostgresChatStore(request.getfixturevalue("postgres").url)
+    await chat_store.open()
+    yield chat_store
+    await chat_store.close()
+
+
+async def test_session_history_language_and_forget(store):
+    session = await store.create_session("demo", "de")
+    assert await store.get_session(session.id) == session
+    await store.append(session.id, [StoredMessage("user", "Hallo"), StoredMessage("bot", "Hi", [{"title": "A", "payload": "/a"}])])
+    await store.append(session.id, [StoredMessage("user", "zwei")])
+    await store.remember_language(session.id, "fr")
+    await store.remember_language(session.id, None)
+    assert (await store.get_session(session.id)).language == "fr"
+    history = await store.history(session.id, 10)
+    assert [(m.role, m.text) for m in history] == [("user", "Hallo"), ("bot", "Hi"), ("user", "zwei")]
+    assert history[1].buttons == [{"title": "A", "payload": "/a"}]
+    assert [m.text for m in await store.history(session.id, 2)] == ["Hi", "zwei"]
+    await store.forget(session.id)
+    assert await store.history(session.id, 10) == []
+    assert await store.get_session("no-such-session") is None
+
+
+async def test_two_gateways_share_one_postgresql(postgres):
+    first, second = PostgresChatStore(postgres.url), PostgresChatStore(postgres.url)
+    await first.open()
+    await second.open()
+    try:
+        session = await first.create_session("demo", "en")
+        await second.append(session.id, [StoredMessage("user", "from the second gateway")])
+        assert [m.text for m in await first.history(session.id, 5)] == ["from the second gateway"]
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_postgresql_outage_is_store_unavailable_then_recovers(postgres):
+    store = PostgresChatStore(postgres.url)
+    await store.open()
+    try:
+        session = await store.create_session("demo", "en")
+        with stopped(postgres):
+            with pytest.raises(StoreUnavailable):
+                await store.get_session(session.id)
+            with pytest.raises(StoreUnavailable):
+                await store.append(session.id, [StoredMessage("user", "lost")])
+        assert await store.get_session(session.id) == session  # the first request after the restart
+        assert await store.history(session.id, 5) == []
+    finally:
+        await store.close()
