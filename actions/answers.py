@@ -320,6 +320,7 @@ class ActionPaperInfo(AdvisorAction):
 
 def out_of_scope(turn: Turn) -> list:
     """The honest "the paper does not say" reply, with an offer of human contact."""
+    turn.unanswered("out_of_scope")
     turn.say(
         turn.ui("out_of_scope"),
         [

@@ -151,6 +151,7 @@ def did_you_mean(turn: Turn) -> list:
     buttons = [suggestion_button(turn, name) for name in suggested_intents(turn)]
     buttons.append(rendering.button(turn.ui("button.something_else"), "out_of_scope"))
     turn.say(turn.ui("fallback.did_you_mean"), buttons)
+    turn.unanswered("did_you_mean")
     return []
 
 

@@ -21,6 +21,11 @@ class ActionAskConsent(AskAction):
 
     slot = "consent"
 
+    def respond(self, turn: Turn, domain: dict) -> list:
+        if turn.intent == "human_handoff":  # this question closes the hand-off turn (ActionHumanHandoff)
+            turn.unanswered("handoff")
+        return super().respond(turn, domain)
+
     def buttons(self, turn: Turn) -> list[dict[str, str]]:
         return [
             rendering.button(turn.ui("button.yes"), "affirm"),

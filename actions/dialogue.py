@@ -65,6 +65,7 @@ class ActionAskRephrase(AdvisorAction):
 
     def respond(self, turn: Turn, domain: dict) -> list:
         turn.say(turn.ui("fallback.rephrase"))
+        turn.unanswered("fallback")
         return []
 
 
@@ -75,6 +76,7 @@ class ActionDefaultFallback(AdvisorAction):
 
     def respond(self, turn: Turn, domain: dict) -> list:
         turn.say(turn.ui("fallback.give_up"), menu_buttons(turn))
+        turn.unanswered("fallback")
         return [UserUtteranceReverted()]
 
 

@@ -2,7 +2,8 @@
 when DATABASE_URL is set (so every action server of a scaled-out deployment sees the same leads).
 
 One SQLAlchemy Core table serves both (SQLAlchemy and psycopg2 are already in Rasa's environment
-for its SQL tracker store). `where` is either the SQLite file or a database URL.
+for its SQL tracker store). `where` is either the SQLite file or a database URL. The gateway's
+staff console reads and deletes the same rows with the plain SQL of actions/lead_schema.py.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
+
+from actions.lead_schema import COLUMNS, FORMULA_START, spreadsheet_safe
+
+__all__ = ["COLUMNS", "FORMULA_START", "Lead", "spreadsheet_safe"]  # the last ones re-exported
 
 _metadata = sa.MetaData()
 _leads = sa.Table(
@@ -32,7 +37,7 @@ _leads = sa.Table(
     sa.Column("created_at", sa.Text, nullable=False),
     sqlite_autoincrement=True,
 )
-_COLUMNS = ("name", "email", "sector", "involvement", "country", "language", "channel", "sender", "created_at")
+_COLUMNS = COLUMNS
 CONNECT_TIMEOUT = 5  # seconds: an unreachable database fails the action quickly (a localized apology)
 
 
@@ -128,14 +133,3 @@ def prune_leads(where: Path | str, days: int) -> int:
         return 0
     with _engine(_url(where)).begin() as db:
         return db.execute(_leads.delete().where(_leads.c.created_at < _ago(days))).rowcount
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: str | None) -> str:
-    """A lead field as a CSV/XLSX export must write it: a leading = + - @ (or tab, CR) would make a
-    spreadsheet run the cell as a formula, so such a value gets a leading apostrophe (OWASP's advice).
-    For the staff console's export; nothing exports leads yet."""
-    text = value or ""
-    return f"'{text}" if text.startswith(FORMULA_START) else text

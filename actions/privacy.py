@@ -1,4 +1,5 @@
-"""The right to be forgotten: delete a conversation's leads and its stored conversation."""
+"""The right to be forgotten: delete a conversation's leads, its stored conversation and the texts
+of its unanswered questions kept for the staff console (actions/analytics_texts.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import logging
 
 from rasa_sdk.events import SlotSet
 
-from actions import leads, rendering, retention
+from actions import analytics_texts, leads, rendering, retention
 from actions.forms import form_slots
 from actions.turn import AdvisorAction, Turn
 
@@ -43,12 +44,13 @@ log = logging.getLogger(__name__)
 
 
 def forget(turn: Turn, domain: dict) -> list:
-    """Deletes the leads and the stored conversation, each retried; only when both are gone does the
-    user hear "done" and the reply carry the `forgotten` marker (which makes the tracker store drop
-    this turn too). A failure is said as such, and nothing claims to be deleted."""
+    """Deletes the leads, the unanswered-question texts and the stored conversation, each retried; only
+    when all are gone does the user hear "done" and the reply carry the `forgotten` marker (which makes
+    the tracker store drop this turn too). A failure is said as such, and nothing claims to be deleted."""
     sender, settings = turn.tracker.sender_id, turn.settings
     try:
         retention.with_retries(lambda: leads.delete_leads(settings.leads_db, sender))
+        retention.with_retries(lambda: analytics_texts.forget_sender(settings.data_dir, sender))
         if settings.tracker_url:
             retention.with_retries(lambda: retention.delete_conversation(settings.tracker_url, sender))
     except Exception:

@@ -20,6 +20,12 @@ log = logging.getLogger(__name__)
 # Answers to these form questions are names, e-mails, countries: never a reason to switch language.
 FREE_FORM_SLOTS = {"contact_name", "contact_email", "country"}
 NOT_ANSWERS = {"stop", "change_language"}  # intents that interrupt a form rather than answer it
+# intents that are no topic of the paper: never named as the "nearest topic" of an unanswered turn
+NOT_TOPICS = frozenset({
+    "nlu_fallback", "out_of_scope", "human_handoff", "affirm", "deny", "stop", "inform", "select_item",
+    "change_language", "forget_me", "greet", "goodbye", "thank", "bot_challenge", "help",
+})
+UNANSWERED = ("did_you_mean", "out_of_scope", "handoff", "fallback")
 
 
 @dataclass
@@ -86,6 +92,21 @@ class Turn:
             SlotSet("language_explicit", self.choice.explicit),
             SlotSet("language_from_user", self.choice.from_user),
         ]
+
+    def nearest_topic(self) -> str | None:
+        """The likeliest topic intent NLU saw for this message (staff group unanswered questions by it)."""
+        ranking = self.tracker.latest_message.get("intent_ranking") or []
+        names = [entry.get("name") for entry in ranking] or [self.intent]
+        return next((name for name in names if name and name not in NOT_TOPICS), None)
+
+    def unanswered(self, outcome: str) -> None:
+        """Marks a turn the paper did not answer, so the gateway's analytics can show it to staff;
+        travels in the closing message as `outcome` and `topic` (docs/CONTRACTS.md)."""
+        assert outcome in UNANSWERED, outcome
+        self.custom["outcome"] = outcome
+        topic = self.nearest_topic()
+        if topic:
+            self.custom["topic"] = topic
 
     def close(self) -> None:
         """Ends the turn's reply with the language message the gateway relies on (CONTRACTS)."""

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from bot import health, keys
+from bot import analytics, health, keys
+from bot import staff as staff_console
 from bot import telegram as telegram_channel
 from bot import web as web_channel
 from bot.rasa_client import RasaClient
@@ -15,11 +16,16 @@ from bot.settings import Settings
 
 
 async def _rasa_client_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The one Rasa client; every answered turn goes to the analytics (opened before it)."""
     settings = app[keys.SETTINGS]
     async with aiohttp.ClientSession() as session:
         app[keys.RASA] = RasaClient(
-            session, settings.rasa_instances, settings.rasa_timeout, settings.rasa_max_concurrent,
-            settings.rasa_retry_after,
+            session,
+            settings.rasa_instances,
+            settings.rasa_timeout,
+            max_concurrent=settings.rasa_max_concurrent,
+            retry_after=settings.rasa_retry_after,
+            observer=app[keys.ANALYTICS].observe,
         )
         yield
 
@@ -27,6 +33,7 @@ async def _rasa_client_ctx(app: web.Application) -> AsyncIterator[None]:
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=64 * 1024)
     app[keys.SETTINGS] = settings
+    analytics.setup(app, settings)
     app.cleanup_ctx.append(_rasa_client_ctx)
     app.router.add_get("/healthz", health.healthz)
     app.router.add_get("/readyz", health.readyz)
@@ -35,6 +42,7 @@ def create_app(settings: Settings) -> web.Application:
 
 
 def _setup_features(app: web.Application, settings: Settings) -> None:
-    """Each channel lives in its own package and registers its routes and resources here."""
+    """Each channel (and the staff console) lives in its own package and registers its routes here."""
     web_channel.setup(app, settings)
     telegram_channel.setup(app, settings)
+    staff_console.setup(app, settings)

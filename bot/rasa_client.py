@@ -15,8 +15,9 @@ import asyncio
 import hashlib
 import logging
 import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import aiohttp
 
@@ -63,6 +64,27 @@ class BotMessage:
         return cls(text=raw.get("text"), buttons=buttons, image=raw.get("image"), custom=custom)
 
 
+@dataclass(frozen=True)
+class Turn:
+    """One answered turn, as the observers (the analytics) see it."""
+
+    sender: str
+    message: str
+    metadata: dict[str, Any]
+    reply: list[BotMessage]
+    latency_ms: int
+
+    def custom(self) -> dict[str, Any]:
+        """The reply's custom-only messages merged, later keys winning (language, outcome, topic…)."""
+        merged: dict[str, Any] = {}
+        for message in self.reply:
+            merged.update(message.custom or {})
+        return merged
+
+
+TurnObserver = Callable[[Turn], Awaitable[None]]
+
+
 @dataclass
 class RasaInstance:
     """One Rasa process and when the gateway may use it again after a failure."""
@@ -81,13 +103,18 @@ class RasaInstance:
 
 @dataclass
 class RasaClient:
-    """Relays user messages to Rasa with a bounded wait, so a slow or dead Rasa never hangs a user."""
+    """Relays user messages to Rasa with a bounded wait, so a slow or dead Rasa never hangs a user.
+
+    Being the one place every turn of every channel passes, it also hands each answered turn to the
+    observer (the per-turn analytics); an observer's failure is logged and never reaches the user.
+    """
 
     session: aiohttp.ClientSession
     base_url: str | Sequence[str]
     timeout: float = 20.0
     max_concurrent: int = 32
     retry_after: float = 10.0
+    observer: TurnObserver | None = None
     instances: list[RasaInstance] = field(init=False)
     _slots: asyncio.Semaphore = field(init=False)
 
@@ -115,6 +142,7 @@ class RasaClient:
 
     async def _send(self, sender: str, message: str, metadata: dict[str, Any] | None) -> list[BotMessage]:
         body = {"sender": sender, "message": message, "metadata": metadata or {}}
+        started = time.monotonic()
         for instance in self.route(sender):
             try:
                 payload = await self._post(instance, body)
@@ -125,7 +153,10 @@ class RasaClient:
                 self._mark_down(instance, exc)
                 raise
             instance.failures = 0
-            return self._reply(sender, payload)
+            messages = self._reply(sender, payload)
+            latency_ms = round((time.monotonic() - started) * 1000)
+            await self._observe(Turn(sender, message, metadata or {}, messages, latency_ms))
+            return messages
         raise RasaUnavailable("no Rasa instance accepted the connection")
 
     async def _post(self, instance: RasaInstance, body: dict[str, Any]) -> Any:
@@ -161,3 +192,11 @@ class RasaClient:
             log.warning("Rasa answered %s without the language marker: the action server or a store is not answering", sender)
             raise RasaUnavailable("reply without the language marker")
         return messages
+
+    async def _observe(self, turn: Turn) -> None:
+        if self.observer is None:
+            return
+        try:
+            await self.observer(turn)
+        except Exception:  # statistics must never cost a user the answer
+            log.exception("recording the turn of %s failed", turn.sender)

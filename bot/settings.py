@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
 
@@ -23,6 +25,45 @@ def env_int(env: Mapping[str, str], name: str, default: int, minimum: int | None
         bound = f" >= {minimum}" if minimum is not None else ""
         raise SettingsError(f"{name} must be an integer{bound}, got {raw!r}")
     return value
+
+
+def data_key(data_dir: str, name: str) -> bytes:
+    """32 random bytes kept in `<data_dir>/<name>` (mode 0600), made on first use: a key that must
+    survive restarts (session cookies, analytics pseudonyms) without ever being built into the code."""
+    path = Path(data_dir) / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(base64.urlsafe_b64encode(os.urandom(32)).decode("ascii"))
+    key = base64.urlsafe_b64decode(path.read_text().strip())
+    if len(key) != 32:
+        raise SettingsError(f"{path} must hold 32 bytes in url-safe base64; delete it to make a new one")
+    return key
+
+
+def env_flag(env: Mapping[str, str], name: str, default: bool = False) -> bool:
+    """A yes/no variable: 1/true/yes or 0/false/no (default when unset); the error names it."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("0", "false", "no"):
+        return False
+    if raw in ("1", "true", "yes"):
+        return True
+    raise SettingsError(f"{name} must be 0 or 1, got {raw!r}")
+
+
+def env_choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of a fixed set of words (default when unset); the error lists them."""
+    raw = env.get(name, "").strip().lower() or default
+    if raw not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
 
 
 def rate(env: Mapping[str, str], name: str, default: str) -> str:

@@ -39,8 +39,9 @@ def _placeholders(text: str) -> set[str]:
 class StringTable:
     """A folder of `<lang>.yml` string files, read and validated once, on first use."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, languages: tuple[str, ...] | None = None):
         self.directory = directory
+        self.languages = languages or LANGUAGES  # the staff console has fewer than the users' eight
 
     def _read(self, lang: str) -> dict[str, str]:
         path = self.directory / f"{lang}.yml"
@@ -71,7 +72,7 @@ class StringTable:
         """All languages' tables, validated against English."""
         english = self._read("en")
         tables = {}
-        for lang in LANGUAGES:
+        for lang in self.languages:
             tables[lang] = self._read(lang)
             self._check_against(lang, tables[lang], english)
         return tables
@@ -87,7 +88,7 @@ class StringTable:
     def t(self, key: str, lang: str | None, **params: object) -> str:
         """The string `key` in `lang` (English when the language is unknown), formatted with params."""
         lang = normalize_language(lang) or "en"
-        table = self.tables[lang]
+        table = self.tables[lang if lang in self.languages else "en"]
         if key not in table:
             raise I18nError(f"{self.directory / (lang + '.yml')}: missing key {key!r}")
         return table[key].format(**params) if params else table[key]

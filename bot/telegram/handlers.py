@@ -24,6 +24,7 @@ from bot.i18n import t as common_t
 from bot.stores import StoreUnavailable
 from bot.telegram import i18n, render
 from bot.telegram.conversation import relay, reply_language, say
+from bot.telegram.outreach import handlers as outreach_handlers
 from bot.telegram.state import Context, services
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,10 @@ TOPIC_COMMANDS = {
     "contact": "/human_handoff",
     "forget": "/forget_me",
 }
-MENU_COMMANDS = ("start", "help", "language", "measures", "routes", "invest", "source", "contact", "forget")
+MENU_COMMANDS = (
+    "start", "help", "language", "measures", "routes", "invest", "source", "contact", "forget", "subscribe",
+    "unsubscribe",
+)
 
 PRIVATE = filters.ChatType.PRIVATE
 NON_TEXT = (
@@ -237,6 +241,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("start", on_start, filters=new_only))
     application.add_handler(CommandHandler("language", on_language_command, filters=new_only))
     application.add_handler(CommandHandler(list(TOPIC_COMMANDS), on_topic_command, filters=new_only))
+    outreach_handlers.register(application)
     application.add_handler(MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, on_unknown_command))
     application.add_handler(CallbackQueryHandler(on_language_choice, pattern=f"^{render.LANGUAGE_PREFIX}"))
     application.add_handler(CallbackQueryHandler(on_button))

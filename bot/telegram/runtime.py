@@ -22,6 +22,7 @@ from bot.settings import SettingsError
 from bot.telegram import handlers, i18n
 from bot.telegram.keys import TELEGRAM_APPLICATION, TELEGRAM_SETTINGS
 from bot.telegram.limits import ChatRateLimit
+from bot.telegram.outreach import runtime as outreach
 from bot.telegram.settings import TelegramSettings
 from bot.telegram.shared_state import RedisChatMemory
 from bot.telegram.state import CONTEXT_TYPES, PerChatUpdateProcessor, Services
@@ -127,21 +128,27 @@ async def telegram_ctx(app: web.Application) -> AsyncIterator[None]:
     requests = _requests()
     application = build_application(tg, requests)
     chat_limit = ChatRateLimit(tg.rate_chat, settings.redis_url)
-    application.bot_data.services = Services(app[keys.RASA], tg, settings.default_language, chat_limit)
+    services = Services(app[keys.RASA], tg, settings.default_language, chat_limit)
+    application.bot_data.services = services
     try:
         await _initialize(application, requests)
     except BaseException:
         await chat_limit.close()
         raise
     if settings.redis_url:
-        application.bot_data.services.shared = RedisChatMemory(settings.redis_url, application.bot.id)
+        services.shared = RedisChatMemory(settings.redis_url, application.bot.id)
     try:
-        await register_commands(application, settings.default_language)
-        await application.start()
-        await start_receiving(application, tg)
-        log.info("Telegram connector running as @%s", application.bot.username)
-        app[TELEGRAM_APPLICATION] = application
-        yield
+        username = services.bot_username(application.bot)
+        async with outreach.running(tg, settings.data_dir, username) as broadcasts:
+            services.outreach = broadcasts.store
+            app[keys.OUTREACH] = broadcasts
+            await register_commands(application, settings.default_language)
+            await application.start()
+            await start_receiving(application, tg)
+            log.info("Telegram connector running as @%s", application.bot.username)
+            app[TELEGRAM_APPLICATION] = application
+            yield
+            await stop(application)  # stop taking updates before the outreach store closes
     finally:
         await stop(application)
         await chat_limit.close()

@@ -37,6 +37,9 @@ class TelegramSettings:
     max_retries: int = 3
     concurrent_updates: int = 32
     rate_chat: str = "20/minute"
+    outreach_per_second: int = 25
+    outreach_concurrency: int = 4
+    outreach_max_attempts: int = 3
 
     @property
     def enabled(self) -> bool:
@@ -58,6 +61,9 @@ class TelegramSettings:
             max_retries=env_int(env, "TELEGRAM_MAX_RETRIES", cls.max_retries, minimum=0),
             concurrent_updates=env_int(env, "TELEGRAM_CONCURRENT_UPDATES", cls.concurrent_updates, minimum=1),
             rate_chat=rate(env, "TELEGRAM_RATE_CHAT", cls.rate_chat),
+            outreach_per_second=env_int(env, "OUTREACH_MAX_PER_SECOND", cls.outreach_per_second, minimum=1),
+            outreach_concurrency=env_int(env, "OUTREACH_CONCURRENCY", cls.outreach_concurrency, minimum=1),
+            outreach_max_attempts=env_int(env, "OUTREACH_MAX_ATTEMPTS", cls.outreach_max_attempts, minimum=1),
         )
         settings.validate()
         return settings
@@ -73,6 +79,8 @@ class TelegramSettings:
             raise SettingsError(f"TELEGRAM_BOT_USERNAME is not a Telegram username: {self.bot_username!r}")
         if self.webhook_mode:
             self._validate_webhook()
+        if self.outreach_per_second > 30:
+            raise SettingsError("OUTREACH_MAX_PER_SECOND must be at most 30 (Telegram's broadcast limit)")
 
     def _validate_webhook(self) -> None:
         _http_url("TELEGRAM_WEBHOOK_URL", self.webhook_url)

@@ -15,6 +15,7 @@ from telegram.ext import BaseUpdateProcessor, CallbackContext, ContextTypes, Ext
 if TYPE_CHECKING:
     from bot.rasa_client import RasaClient
     from bot.telegram.limits import ChatRateLimit
+    from bot.telegram.outreach.store import SQLiteOutreach
     from bot.telegram.settings import TelegramSettings
     from bot.telegram.shared_state import RedisChatMemory
 
@@ -37,6 +38,7 @@ class Services:
     settings: "TelegramSettings"
     default_language: str
     chat_limit: "ChatRateLimit"
+    outreach: Optional["SQLiteOutreach"] = None  # subscriptions (bot/telegram/outreach)
     shared: "RedisChatMemory | None" = None  # REDIS_URL: dedup and buttons shared by all gateways
 
     def bot_username(self, bot: Bot) -> str:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot import keys, start_codes
+from bot.analytics import HOUSEKEEPING
 from bot.i18n import normalize_language
 from bot.rasa_client import BotMessage, RasaBusy, RasaUnavailable
 from bot.web.guards import ApiError, check_site_origin, read_json, set_language, visitor_key
@@ -149,11 +150,14 @@ async def _ask_rasa(
 
 
 async def _forget_history(request: web.Request, session: Session, delete_session: bool = False) -> None:
-    """Deletes this conversation's stored history (or the whole session), retried; if it still fails,
-    the visitor hears that it failed, never that it is done."""
-    store = request.app[STORE]
+    """Deletes this conversation's stored history (or the whole session) and its unanswered-question
+    texts in the staff analytics (keyed by the same HMAC sender id Rasa saw), each retried; if one still
+    fails, the visitor hears that it failed, never that it is done."""
+    store, analytics = request.app[STORE], request.config_dict[keys.ANALYTICS]
     delete = store.delete_session if delete_session else store.forget
+    sender = sender_id(request.app[SENDER_KEY], session.id)
     try:
+        await delete_with_retries(lambda: analytics.forget(sender))
         await delete_with_retries(lambda: delete(session.id))
     except Exception:
         log.exception("web chat: could not delete a conversation the visitor asked to delete")
@@ -209,7 +213,8 @@ async def delete_session(request: web.Request) -> web.Response:
     reply: list[BotMessage] = []
     try:
         for turn in FORGET_TURNS:
-            reply = await _ask_rasa(request, session, turn, {"channel": "web", "language": session.language})
+            metadata = {"channel": "web", "language": session.language, HOUSEKEEPING: True}  # not counted
+            reply = await _ask_rasa(request, session, turn, metadata)
     except ApiError:  # Rasa unavailable: nothing was deleted, and the visitor is told so
         reply = []
     if not _custom(reply, "forgotten"):

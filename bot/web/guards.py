@@ -6,7 +6,6 @@ widget (or any client) can show it as it is; nothing reaches the visitor as a st
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import math
@@ -18,6 +17,8 @@ from aiohttp import web
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 
+from bot import forwarded
+from bot.forwarded import IpAddress, rate_key
 from bot.i18n import normalize_language
 from bot.stores import StoreUnavailable, close_limits_storage, limits_storage
 from bot.web import i18n
@@ -116,48 +117,9 @@ async def refuse_foreign_origins(request: web.Request, handler: Handler) -> web.
     return await handler(request)
 
 
-IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-def _address(raw: str | None) -> IpAddress | None:
-    try:
-        address = ipaddress.ip_address((raw or "").strip())
-    except ValueError:
-        return None
-    mapped = getattr(address, "ipv4_mapped", None)  # ::ffff:203.0.113.7 is the IPv4 visitor
-    return mapped or address
-
-
-def _trusted(address: IpAddress, settings: WebSettings) -> bool:
-    return any(address in network for network in settings.trusted_proxies)
-
-
 def client_ip(request: web.Request, settings: WebSettings) -> IpAddress | None:
-    """The visitor's address. X-Forwarded-For is read only when the peer is a configured proxy, and
-    then from the right: each proxy appends the address it saw, so the right-most hop that is not one
-    of ours is the visitor; anything left of it was written by the visitor and could be forged."""
-    peer = _address(request.remote)
-    if peer is None or not _trusted(peer, settings):
-        return peer
-    hops = ",".join(request.headers.getall("X-Forwarded-For", [])).split(",")
-    for hop in reversed([h for h in hops if h.strip()]):
-        address = _address(hop)
-        if address is None:  # not an address: written by someone we do not trust
-            return peer
-        if not _trusted(address, settings):
-            return address
-        peer = address
-    return peer
-
-
-def rate_key(address: IpAddress | None) -> str:
-    """Who a per-IP limit counts: one IPv4 address, or an IPv6 /64 (what one subscriber usually gets,
-    so rotating through the addresses of one network does not reset the limit)."""
-    if address is None:
-        return "unknown"
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
+    """The visitor's address, X-Forwarded-For read only from WIDGET_TRUSTED_PROXIES (bot/forwarded.py)."""
+    return forwarded.client_ip(request, settings.trusted_proxies)
 
 
 def visitor_key(request: web.Request) -> str:

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 DELETE_ATTEMPTS = 3
 
 
-async def delete_with_retries(delete: Callable[[], Awaitable[None]]) -> None:
+async def delete_with_retries(delete: Callable[[], Awaitable[object]]) -> None:
     """Runs one delete, retrying database errors with a short backoff; re-raises the last one."""
     async for attempt in AsyncRetrying(
         stop=stop_after_attempt(DELETE_ATTEMPTS),

@@ -21,7 +21,6 @@ Sessions and history go to PostgreSQL with DATABASE_URL, the rate limits to Redi
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,23 +29,10 @@ from urllib.parse import urlsplit
 
 from limits import RateLimitItem, parse
 
+from bot.forwarded import IpNetwork, networks
 from bot.settings import Settings, SettingsError, env_int, rate
 
 SITE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-def _networks(env: Mapping[str, str], name: str) -> tuple[IpNetwork, ...]:
-    """`10.0.0.1, 192.168.0.0/16, ::1` → networks; the error names the variable and the bad entry."""
-    networks = []
-    for entry in filter(None, (part.strip() for part in env.get(name, "").split(","))):
-        try:
-            networks.append(ipaddress.ip_network(entry, strict=False))
-        except ValueError as exc:
-            raise SettingsError(f"{name}: {entry!r} is not an IP address or CIDR network") from exc
-    return tuple(networks)
 
 
 def _sender_key(env: Mapping[str, str]) -> str:
@@ -130,7 +116,7 @@ class WebSettings:
             max_text=env_int(env, "WIDGET_MAX_TEXT", cls.max_text, minimum=1),
             history_limit=env_int(env, "WIDGET_HISTORY_LIMIT", cls.history_limit, minimum=1),
             retention_days=env_int(env, "WIDGET_RETENTION_DAYS", cls.retention_days, minimum=1),
-            trusted_proxies=_networks(env, "WIDGET_TRUSTED_PROXIES"),
+            trusted_proxies=networks(env, "WIDGET_TRUSTED_PROXIES"),
             sender_key=_sender_key(env),
             data_dir=data_dir,
         )

@@ -42,7 +42,7 @@ def test_chosen_language_survives_a_short_message_in_another_language(kb):
         dialogue.ActionOutOfScope(),
         make_tracker("ok", "out_of_scope", slots={"language": "de", "language_explicit": True}),
     )
-    assert messages[-1]["custom"] == {"language": "de"}
+    assert messages[-1]["custom"]["language"] == "de"
 
 
 def test_out_of_scope_is_honest_uncited_and_offers_a_person(kb):
@@ -84,6 +84,7 @@ def test_did_you_mean_offers_localized_intents_with_the_named_item(kb):
         {"title": kb.ui("intent.publicity", "de"), "payload": "/publicity"},
         {"title": kb.ui("button.something_else", "de"), "payload": "/out_of_scope"},
     ]
+    assert messages[-1]["custom"] == {"language": "de", "outcome": "did_you_mean", "topic": "measure_info"}
 
 
 def test_rephrase_and_give_up_are_localized(kb):
@@ -96,6 +97,20 @@ def test_rephrase_and_give_up_are_localized(kb):
     )
     assert texts(messages) == [kb.ui("fallback.give_up", "fr")]
     assert events[0] == {"event": "rewind", "timestamp": None}
+    assert messages[-1]["custom"] == {"language": "fr", "outcome": "fallback"}
+
+
+def test_out_of_scope_names_the_nearest_topic_for_staff(kb):
+    ranking = [{"name": "out_of_scope", "confidence": 0.6}, {"name": "greet", "confidence": 0.2},
+               {"name": "investor_protection", "confidence": 0.1}]
+    tracker = make_tracker("what is the corporate tax rate", "out_of_scope", intent_ranking=ranking)
+    messages, _ = run(dialogue.ActionOutOfScope(), tracker)
+    assert messages[-1]["custom"] == {"language": "en", "outcome": "out_of_scope", "topic": "investor_protection"}
+
+
+def test_answered_turns_carry_no_outcome(kb):
+    messages, _ = run(dialogue.ActionChangeLanguage(), make_tracker("answer in German", "change_language"))
+    assert messages[-1]["custom"] == {"language": "de"}
 
 
 def test_stop_cancels_a_running_form_and_forgets_its_answers(kb, domain):

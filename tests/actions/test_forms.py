@@ -109,6 +109,14 @@ def test_consent_question_has_yes_and_no(kb):
         (kb.ui("button.yes", "fr"), "/affirm"),
         (kb.ui("button.no", "fr"), "/deny"),
     ]
+    assert messages[-1]["custom"] == {"language": "fr"}
+
+
+def test_the_consent_question_after_a_handoff_marks_the_turn_for_staff(kb):
+    ranking = [{"name": "human_handoff", "confidence": 0.8}, {"name": "how_to_invest", "confidence": 0.1}]
+    tracker = make_tracker("I want to talk to a person about investing", "human_handoff", intent_ranking=ranking)
+    messages, _ = run(contact.ActionAskConsent(), tracker)
+    assert messages[-1]["custom"] == {"language": "en", "outcome": "handoff", "topic": "how_to_invest"}
 
 
 def test_no_to_consent_ends_the_contact_form(kb, domain):

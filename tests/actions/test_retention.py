@@ -4,12 +4,14 @@ leads that cannot flood staff or carry control characters."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import sqlite3
 import time
+from contextlib import closing
 from datetime import datetime, timedelta, timezone
 
-from actions import contact, leads, privacy, retention
+from actions import analytics_texts, contact, leads, privacy, retention
 from actions.settings import get_settings
 from tests.actions.conftest import make_tracker, run, texts
 from tests.actions.test_privacy import (  # noqa: F401  (rasa_domain is a fixture)
@@ -83,6 +85,42 @@ def test_a_failing_leads_database_is_retried_then_reported(kb, domain):
     messages, _ = run(privacy.ActionForgetMe(), make_tracker("/affirm", "affirm"), domain)
     assert texts(messages) == [kb.ui("forget.failed", "en")]
     assert len(leads.leads_of(get_settings().leads_path, "web:test-session")) == 1
+
+
+def gateway_questions(data_dir, questions: dict[str, str]) -> None:
+    """The gateway's analytics store as bot/analytics.py leaves it: its key file, and question texts
+    under the pseudonym of their sender (the full schema is checked from the gateway's side, in
+    tests/bot/staff/test_forget.py)."""
+    key = bytes(range(32))
+    (data_dir / analytics_texts.KEY_FILE).write_text(base64.urlsafe_b64encode(key).decode("ascii"))
+    derived = analytics_texts.pseudonym_key(key)
+    with closing(sqlite3.connect(data_dir / analytics_texts.DB_FILE)) as db, db:
+        db.execute("CREATE TABLE unanswered (id INTEGER PRIMARY KEY, text TEXT NOT NULL, sender_key TEXT NOT NULL)")
+        db.executemany("INSERT INTO unanswered (text, sender_key) VALUES (?, ?)",
+                       [(text, analytics_texts.pseudonym(derived, sender)) for text, sender in questions.items()])
+
+
+def gateway_texts(data_dir) -> list[str]:
+    with closing(sqlite3.connect(data_dir / analytics_texts.DB_FILE)) as db:
+        return [text for (text,) in db.execute("SELECT text FROM unanswered ORDER BY id")]
+
+
+def test_forget_me_deletes_the_senders_question_texts_kept_for_staff(kb, domain):
+    data_dir = get_settings().data_dir
+    gateway_questions(data_dir, {"what about a visa?": "web:test-session", "and taxes?": "web:other"})
+    messages, _ = run(privacy.ActionForgetMe(), make_tracker("/affirm", "affirm"), domain)
+    assert texts(messages) == [kb.ui("forget.done", "en")]
+    assert gateway_texts(data_dir) == ["and taxes?"]
+
+
+def test_a_forget_me_whose_question_texts_cannot_be_deleted_says_so(kb, domain):
+    data_dir = get_settings().data_dir
+    gateway_questions(data_dir, {"what about a visa?": "web:test-session"})
+    refuse_deletes(data_dir / analytics_texts.DB_FILE, "unanswered")
+    messages, _ = run(privacy.ActionForgetMe(), make_tracker("/affirm", "affirm"), domain)
+    assert texts(messages) == [kb.ui("forget.failed", "en")]
+    assert "forgotten" not in messages[-1]["custom"]
+    assert gateway_texts(data_dir) == ["what about a visa?"]
 
 
 def test_with_retries_tries_again_after_a_database_error():

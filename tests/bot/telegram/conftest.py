@@ -25,11 +25,13 @@ async def bot_api(aiohttp_server) -> FakeBotApi:
 
 
 @pytest.fixture
-def start_gateway(bot_api, fake_rasa, aiohttp_client) -> StartGateway:
-    """Starts create_app(...) with Telegram pointed at the fakes; extra env vars override."""
+def start_gateway(bot_api, fake_rasa, aiohttp_client, tmp_path) -> StartGateway:
+    """Starts create_app(...) with Telegram pointed at the fakes and its stores (analytics, outreach)
+    in a temporary data folder; extra env vars override."""
 
     async def start(**env: str) -> Any:
         base = {
+            "ADVISOR_DATA_DIR": str(tmp_path / "var"),
             "RASA_URL": fake_rasa.url,
             "RASA_TIMEOUT": "1",
             "TELEGRAM_BOT_TOKEN": bot_api.token,

@@ -47,6 +47,7 @@ class FakeBotApi:
     token: str = "123456:TEST-token_for_fake_api"
     calls: list[Call] = field(default_factory=list)
     blocked_chats: set[int] = field(default_factory=set)
+    admins: set[int] = field(default_factory=set)  # user ids that getChatMember reports as administrators
     url: str = ""
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _failures: dict[str, list[Failure]] = field(default_factory=dict)
@@ -130,6 +131,17 @@ class FakeBotApi:
                 pass
         return list(self._updates)
 
+    async def _m_getChatMember(self, params: dict[str, Any]) -> Any:
+        user_id = int(params["user_id"])
+        user = {"id": user_id, "is_bot": False, "first_name": "Ana"}
+        if user_id in self.admins:
+            return {"status": "administrator", "user": user, "can_be_edited": False, "is_anonymous": False,
+                    "can_manage_chat": True, "can_delete_messages": True, "can_manage_video_chats": True,
+                    "can_restrict_members": True, "can_promote_members": False, "can_change_info": True,
+                    "can_invite_users": True, "can_post_stories": False, "can_edit_stories": False,
+                    "can_delete_stories": False}
+        return {"status": "member", "user": user}
+
     async def _m_sendMessage(self, params: dict[str, Any]) -> Any:
         return self._message(params, text=params.get("text", ""))
 
@@ -143,7 +155,7 @@ class FakeBotApi:
                 "from": BOT_USER, **content}
 
 
-JSON_FIELDS = {"chat_id", "reply_markup", "commands", "allowed_updates", "timeout", "offset", "show_alert"}
+JSON_FIELDS = {"chat_id", "user_id", "reply_markup", "commands", "allowed_updates", "timeout", "offset", "show_alert"}
 
 
 async def _params(request: web.Request) -> dict[str, Any]:

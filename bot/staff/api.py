@@ -1,0 +1,87 @@
+"""The staff JSON API (/staff/api/v1): what the console does, for scripts. OpenAPI in openapi.py.
+
+The same session cookie as the pages; a JSON client logs in with POST login, keeps the cookie and
+sends the CSRF token from the login answer in `X-CSRF-Token` on every POST and DELETE.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+from aiohttp_session import get_session
+
+from bot.staff import csv_export
+from bot.staff.guards import StaffError, require_admin
+from bot.staff.keys import ACCOUNTS, LEADS, OPENAPI, USER
+from bot.staff.leads import FIELDS
+from bot.staff.pages import attempt_login, lead_filter
+
+routes = web.RouteTableDef()
+MAX_BODY = 64 * 1024
+
+
+async def json_body(request: web.Request) -> dict[str, Any]:
+    """The body as a JSON object, or a localized 400."""
+    raw = await request.read()
+    if len(raw) > MAX_BODY:
+        raise StaffError(413, "too_large")
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise StaffError(400, "bad_json") from None
+    if not isinstance(body, dict):
+        raise StaffError(400, "bad_json")
+    return body
+
+
+@routes.post("/login")
+async def login(request: web.Request) -> web.Response:
+    body = await json_body(request)
+    name, password = body.get("user"), body.get("password")
+    if not isinstance(name, str) or not isinstance(password, str):
+        raise StaffError(400, "bad_json")
+    user = await attempt_login(request, name.strip(), password)
+    session = await get_session(request)
+    return web.json_response({"user": user.name, "role": user.role, "csrf_token": session["csrf"]})
+
+
+@routes.post("/logout")
+async def logout(request: web.Request) -> web.Response:
+    (await get_session(request)).invalidate()
+    return web.json_response({"ok": True})
+
+
+@routes.get("/leads")
+async def leads(request: web.Request) -> web.Response:
+    rows = await request.app[LEADS].list(lead_filter(request), limit=100_000)
+    return web.json_response({"leads": rows})
+
+
+@routes.get("/leads.csv")
+async def leads_csv(request: web.Request) -> web.Response:
+    rows = await request.app[LEADS].list(lead_filter(request), limit=100_000)
+    return csv_export.csv_response("leads.csv", FIELDS, ([lead[f] for f in FIELDS] for lead in rows))
+
+
+@routes.delete("/leads/{lead_id:\\d+}")
+async def delete_lead(request: web.Request) -> web.Response:
+    user = require_admin(request)
+    lead_id = int(request.match_info["lead_id"])
+    if not await request.app[LEADS].delete(lead_id):
+        raise StaffError(404, "no_such_lead")
+    await request.app[ACCOUNTS].audit(user.name, "delete_lead", lead=lead_id)
+    return web.json_response({"deleted": lead_id})
+
+
+@routes.get("/me")
+async def me(request: web.Request) -> web.Response:
+    user = request[USER]
+    assert user is not None
+    return web.json_response({"user": user.name, "role": user.role})
+
+
+@routes.get("/openapi.json")
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(request.app[OPENAPI])
