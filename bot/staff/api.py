@@ -12,11 +12,9 @@ from typing import Any
 from aiohttp import web
 from aiohttp_session import get_session
 
-from bot.staff import csv_export
-from bot.staff.guards import StaffError, require_admin
-from bot.staff.keys import ACCOUNTS, LEADS, OPENAPI, USER
-from bot.staff.leads import FIELDS
-from bot.staff.pages import attempt_login, lead_filter
+from bot.staff.guards import StaffError
+from bot.staff.keys import LEADS, OPENAPI, USER
+from bot.staff.pages import attempt_login, delete_lead_audited, lead_filter, leads_csv
 
 routes = web.RouteTableDef()
 MAX_BODY = 64 * 1024
@@ -59,20 +57,12 @@ async def leads(request: web.Request) -> web.Response:
     return web.json_response({"leads": rows})
 
 
-@routes.get("/leads.csv")
-async def leads_csv(request: web.Request) -> web.Response:
-    rows = await request.app[LEADS].list(lead_filter(request), limit=100_000)
-    return csv_export.csv_response("leads.csv", FIELDS, ([lead[f] for f in FIELDS] for lead in rows))
+routes.get("/leads.csv")(leads_csv)
 
 
 @routes.delete("/leads/{lead_id:\\d+}")
 async def delete_lead(request: web.Request) -> web.Response:
-    user = require_admin(request)
-    lead_id = int(request.match_info["lead_id"])
-    if not await request.app[LEADS].delete(lead_id):
-        raise StaffError(404, "no_such_lead")
-    await request.app[ACCOUNTS].audit(user.name, "delete_lead", lead=lead_id)
-    return web.json_response({"deleted": lead_id})
+    return web.json_response({"deleted": await delete_lead_audited(request)})
 
 
 @routes.get("/me")

@@ -90,16 +90,23 @@ async def leads_page(request: web.Request) -> web.Response:
 
 @routes.get("/leads.csv")
 async def leads_csv(request: web.Request) -> web.Response:
+    """The filtered leads as CSV; the page and the API export the same file."""
     rows = await request.app[LEADS].list(lead_filter(request), limit=100_000)
     return csv_export.csv_response("leads.csv", FIELDS, ([lead[f] for f in FIELDS] for lead in rows))
 
 
-@routes.post("/leads/{lead_id:\\d+}/delete")
-async def delete_lead(request: web.Request) -> web.Response:
+async def delete_lead_audited(request: web.Request) -> int:
+    """Deletes the lead named in the URL (admins only) and records who did; 404 when there is none."""
     user = require_admin(request)
     lead_id = int(request.match_info["lead_id"])
     if not await request.app[LEADS].delete(lead_id):
         raise StaffError(404, "no_such_lead")
     await request.app[ACCOUNTS].audit(user.name, "delete_lead", lead=lead_id)
+    return lead_id
+
+
+@routes.post("/leads/{lead_id:\\d+}/delete")
+async def delete_lead(request: web.Request) -> web.Response:
+    await delete_lead_audited(request)
     await flash(request, "flash_lead_deleted")
     raise web.HTTPSeeOther("/staff/leads")

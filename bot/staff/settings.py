@@ -22,22 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from limits import parse
-
 from bot.forwarded import IpNetwork, networks
-from bot.settings import Settings, SettingsError, data_key, env_choice, env_int
+from bot.settings import Settings, SettingsError, data_key, env_choice, env_int, rate
 
 STAFF_LANGUAGES = ("en", "zh")
 SECRET_FILE = "staff_secret.key"
-
-
-def _rate(env: Mapping[str, str], name: str, default: str) -> str:
-    raw = env.get(name, "").strip() or default
-    try:
-        parse(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must look like '10/minute', got {raw!r}") from exc
-    return raw
 
 
 def _fernet_key(raw: str, name: str) -> bytes:
@@ -78,7 +67,7 @@ class StaffSettings:
             secret_key=secret,
             idle_minutes=env_int(env, "STAFF_IDLE_MINUTES", cls.idle_minutes, minimum=1),
             session_hours=env_int(env, "STAFF_SESSION_HOURS", cls.session_hours, minimum=1),
-            login_rate=_rate(env, "STAFF_LOGIN_RATE", cls.login_rate),
+            login_rate=rate(env, "STAFF_LOGIN_RATE", cls.login_rate),
             lockout_failures=env_int(env, "STAFF_LOCKOUT_FAILURES", cls.lockout_failures, minimum=1),
             lockout_minutes=env_int(env, "STAFF_LOCKOUT_MINUTES", cls.lockout_minutes, minimum=1),
             cookie_secure=env_choice(env, "STAFF_COOKIE_SECURE", cls.cookie_secure, ("auto", "0", "1")),
