@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from bot import analytics, health, keys
+from bot import analytics, health, keys, security_headers
 from bot import staff as staff_console
 from bot import telegram as telegram_channel
 from bot import web as web_channel
@@ -33,6 +33,7 @@ async def _rasa_client_ctx(app: web.Application) -> AsyncIterator[None]:
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=64 * 1024)
     app[keys.SETTINGS] = settings
+    security_headers.setup(app)
     analytics.setup(app, settings)
     app.cleanup_ctx.append(_rasa_client_ctx)
     app.router.add_get("/healthz", health.healthz)

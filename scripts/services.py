@@ -17,6 +17,7 @@ in README.md ("Configuration") with its default; `service_env()` is where the de
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import logging.handlers
 import os
@@ -86,6 +87,39 @@ def _check_shared_stores(env: dict[str, str]) -> None:
         )
 
 
+LOOPBACK_NAMES = {"localhost", "ip6-localhost", "ip6-loopback"}
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or localhost. Any other name (even one that resolves to 127.0.0.1 today) and
+    the wildcards 0.0.0.0 and :: count as public."""
+    host = host.strip().strip("[]").lower()
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_loopback(env: dict[str, str]) -> None:
+    """Rasa and the action server have no authentication of their own (the REST channel takes any
+    sender id, the action server runs any action for any tracker it is sent): reachable from other
+    machines, anyone could read or write conversations and leads. They listen on loopback unless the
+    operator says otherwise with ALLOW_PUBLIC_BIND=1 (e.g. containers on a private network)."""
+    public = [f"{name}={env[name]}" for name in ("RASA_HOST", "ACTION_SERVER_HOST") if not is_loopback(env[name])]
+    if not public:
+        return
+    if not _env_flag(env, "ALLOW_PUBLIC_BIND"):
+        raise SystemExit(
+            f"refusing to start: {', '.join(public)} is not a loopback address. Rasa and the action server"
+            " have no authentication and must only be reachable from this machine (127.0.0.1). Set"
+            " ALLOW_PUBLIC_BIND=1 only if a firewall or private network keeps them from the internet."
+        )
+    log(f"WARNING: ALLOW_PUBLIC_BIND=1: {', '.join(public)} listens beyond loopback; Rasa and the action"
+        " server have no authentication: keep them behind a firewall or on a private network")
+
+
 def instance_urls(env: dict[str, str], host_key: str, port_key: str, count: int) -> list[str]:
     """http://host:port, http://host:port+1, … for `count` instances numbered from the base port."""
     base = int(env[port_key])
@@ -110,6 +144,7 @@ def service_env(base: dict[str, str] | None = None) -> dict[str, str]:
     env.setdefault("RASA_HOST", "127.0.0.1")
     env.setdefault("RASA_PORT", "5005")
     env.setdefault("RASA_URL", f"http://{env['RASA_HOST']}:{env['RASA_PORT']}")
+    _check_loopback(env)
     env["RASA_INSTANCES"] = str(_count(env, "RASA_INSTANCES", 1))
     env["ACTION_SERVERS"] = str(_count(env, "ACTION_SERVERS", int(env["RASA_INSTANCES"])))
     _check_shared_stores(env)

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Creates (or reuses) the two Python environments from their lock files.
-#   .venv/rasa     CPython 3.10, Rasa 3.6.21 + rasa_sdk + NLU tokenizers  (requirements/rasa.lock)
-#   .venv/gateway  default python3 >= 3.10, aiohttp + python-telegram-bot 22 (requirements/gateway.lock)
+#   .venv/rasa     CPython 3.10, Rasa 3.6.21 + rasa_sdk + NLU tokenizers  (requirements/rasa[-dev].lock)
+#   .venv/gateway  default python3 >= 3.11, aiohttp + python-telegram-bot 22 (requirements/gateway[-dev].lock)
+# By default the development locks (runtime + test and lint tools: what `make test` and CI need);
+# ADVISOR_RUNTIME_ONLY=1 installs the runtime locks only (production: no pytest, playwright, ruff).
+# Every lock carries the hashes of its files and installs with --require-hashes --no-deps: a file
+# that is not the one locked, or a package the lock does not name, stops the install.
 # A stamp holding the lock file's hash makes a second run with nothing changed a no-op.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +15,7 @@ hash_of() { sha256sum "$@" | sha256sum | cut -c1-16; }
 
 make_env() {  # name python lockfile
   local name=$1 python=$2 lock=$3 dir="$VENV_DIR/$1"
-  local want; want=$(hash_of "$lock")
+  local want; want="$(hash_of "$lock") $(basename "$lock")"  # a switch to the other lock rebuilds
   if [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$want" ] && [ -x "$dir/bin/python" ]; then
     echo "[setup] $name environment is up to date"
     return
@@ -21,8 +25,8 @@ make_env() {  # name python lockfile
   "$python" -m venv "$dir"
   "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.2" 2>&1 \
     | { grep -v "is ignored: it is neither" || true; }
-  # --no-deps: the lock file is the complete, resolved set.
-  "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$lock" 2>&1 \
+  # --no-deps: the lock file is the complete, resolved set; --require-hashes: and exactly those files.
+  "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r "$lock" 2>&1 \
     | { grep -v "is ignored: it is neither" || true; }
   "$dir/bin/python" -m pip check >/dev/null || { "$dir/bin/python" -m pip check; exit 1; }
   echo "$want" > "$dir/.stamp"
@@ -30,9 +34,11 @@ make_env() {  # name python lockfile
 
 RASA_PY=$(scripts/find_python310.sh)
 GATEWAY_PY=${GATEWAY_PYTHON:-python3}
-if ! "$GATEWAY_PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null; then
-  echo "ERROR: the gateway needs python3 >= 3.10 ($GATEWAY_PY is older or missing); set GATEWAY_PYTHON." >&2
+if ! "$GATEWAY_PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
+  echo "ERROR: the gateway needs python3 >= 3.11 ($GATEWAY_PY is older or missing); set GATEWAY_PYTHON." >&2
   exit 1
 fi
-make_env rasa "$RASA_PY" requirements/rasa.lock
-make_env gateway "$GATEWAY_PY" requirements/gateway.lock
+DEV=-dev
+case "${ADVISOR_RUNTIME_ONLY:-}" in 1|true|yes) DEV= ;; esac
+make_env rasa "$RASA_PY" "requirements/rasa$DEV.lock"
+make_env gateway "$GATEWAY_PY" "requirements/gateway$DEV.lock"

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from telegram import Bot, Update
-from telegram.constants import ChatAction
+from telegram.constants import ChatAction, ChatType
 from telegram.error import Forbidden, TelegramError
 
 from bot.i18n import normalize_language
@@ -45,16 +45,28 @@ def metadata(update: Update, explicit_language: str | None = None) -> dict[str, 
     }
 
 
+def sender_id(update: Update) -> str:
+    """Rasa's sender: `telegram:<chat id>` in a private chat; in a group one conversation per member,
+    `telegram:<chat id>:<user id>`, so no member can answer, consent for or delete another's (forms,
+    "forget me" and leads all follow the sender). A tapped button counts for whoever tapped it."""
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None
+    if chat.type == ChatType.PRIVATE or user is None:
+        return f"telegram:{chat.id}"
+    return f"telegram:{chat.id}:{user.id}"
+
+
 async def relay(
     update: Update, context: Context, message: str, explicit_language: str | None = None
 ) -> None:
-    """Sends one message to Rasa as `telegram:<chat id>` and shows the answer, or says Rasa is away."""
+    """Sends one message to Rasa as this chat's (or group member's) sender and shows the answer, or
+    says Rasa is away."""
     chat = update.effective_chat
     assert chat is not None
     rasa = services(context).rasa
     try:
         async with typing_action(context.bot, chat.id):
-            replies = await rasa.send(f"telegram:{chat.id}", message, metadata(update, explicit_language))
+            replies = await rasa.send(sender_id(update), message, metadata(update, explicit_language))
     except RasaUnavailable:
         await say(context, chat.id, common_t("rasa_unavailable", reply_language(update, context)))
         return
@@ -91,6 +103,9 @@ async def deliver(update: Update, context: Context, replies: Sequence[BotMessage
     known = set(context.chat_data.buttons)
     for reply in replies:
         await _show(context, chat.id, reply, reply_language(update, context))
+    # In a group the chat's state (reply language, button short ids) is the other members' too, and
+    # holds nothing of the member who was forgotten (their conversation in Rasa is their own sender).
+    forgotten = forgotten and chat.type == ChatType.PRIVATE
     shared = services(context).shared
     if shared is not None:  # other gateways must understand these buttons' short ids too
         new = {k: v for k, v in context.chat_data.buttons.items() if k not in known}

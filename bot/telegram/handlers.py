@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
@@ -55,9 +56,12 @@ NON_TEXT = (
 async def drop_repeated_update(update: Update, context: Context) -> None:
     """Telegram redelivers an update it thinks was lost; each update_id is answered once (by one
     gateway of several, when they share Redis)."""
-    shared = services(context).shared
+    updates = services(context).updates
     try:
-        first = await shared.first_time(update.update_id) if shared else context.bot_data.first_time(update.update_id)
+        first = await updates.first_time(update.update_id) if updates else context.bot_data.first_time(update.update_id)
+    except sqlite3.Error as exc:  # the local update log (a full or read-only disk): answer rather than drop
+        log.warning("Telegram update log unusable (%s); deduplicating update %s in memory", exc, update.update_id)
+        first = context.bot_data.first_time(update.update_id)
     except StoreUnavailable as exc:  # PTB would run the other handler groups after an error here
         await on_store_unavailable(update, context, exc)
         raise ApplicationHandlerStop from exc
@@ -99,7 +103,19 @@ async def on_topic_command(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     command = message.text.split()[0][1:].split("@")[0].lower()
+    if command in PERSONAL_COMMANDS and message.chat.type != ChatType.PRIVATE:
+        await say(context, message.chat.id, group_hint(update, context))
     await relay(update, context, TOPIC_COMMANDS[command])
+
+
+PERSONAL_COMMANDS = ("contact", "forget")
+
+
+def group_hint(update: Update, context: Context) -> str:
+    """In a group: the member's conversation is their own, but the group reads it; a link to a private
+    chat with the bot (its t.me address, when the username is known)."""
+    username = services(context).bot_username(context.bot)
+    return i18n.t("group_private_hint", reply_language(update, context), link=f"https://t.me/{username}")
 
 
 async def on_language_command(update: Update, context: Context) -> None:

@@ -7,6 +7,7 @@ import functools
 import logging
 import ssl
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 from aiohttp import web
@@ -26,6 +27,7 @@ from bot.telegram.outreach import runtime as outreach
 from bot.telegram.settings import TelegramSettings
 from bot.telegram.shared_state import RedisChatMemory
 from bot.telegram.state import CONTEXT_TYPES, PerChatUpdateProcessor, Services
+from bot.telegram.update_log import UPDATE_LOG, SQLiteUpdateLog
 
 log = logging.getLogger(__name__)
 
@@ -136,8 +138,12 @@ async def telegram_ctx(app: web.Application) -> AsyncIterator[None]:
         await chat_limit.close()
         raise
     if settings.redis_url:
-        services.shared = RedisChatMemory(settings.redis_url, application.bot.id)
+        services.shared = services.updates = RedisChatMemory(settings.redis_url, application.bot.id)
+    else:
+        services.updates = SQLiteUpdateLog(Path(settings.data_dir) / UPDATE_LOG, application.bot.id)
     try:
+        if isinstance(services.updates, SQLiteUpdateLog):
+            await services.updates.open()
         username = services.bot_username(application.bot)
         async with outreach.running(tg, settings.data_dir, username) as broadcasts:
             services.outreach = broadcasts.store
@@ -152,5 +158,5 @@ async def telegram_ctx(app: web.Application) -> AsyncIterator[None]:
     finally:
         await stop(application)
         await chat_limit.close()
-        if application.bot_data.services.shared is not None:
-            await application.bot_data.services.shared.close()
+        if services.updates is not None:
+            await services.updates.close()  # the Redis one is services.shared too

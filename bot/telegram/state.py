@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from bot.telegram.outreach.store import SQLiteOutreach
     from bot.telegram.settings import TelegramSettings
     from bot.telegram.shared_state import RedisChatMemory
+    from bot.telegram.update_log import SQLiteUpdateLog
+
+    UpdateLog = RedisChatMemory | SQLiteUpdateLog
 
 REMEMBERED_UPDATES = 4096
 
@@ -40,6 +43,7 @@ class Services:
     chat_limit: "ChatRateLimit"
     outreach: Optional["SQLiteOutreach"] = None  # subscriptions (bot/telegram/outreach)
     shared: "RedisChatMemory | None" = None  # REDIS_URL: dedup and buttons shared by all gateways
+    updates: "UpdateLog | None" = None  # update ids handled: Redis (shared) or SQLite (update_log.py)
 
     def bot_username(self, bot: Bot) -> str:
         """TELEGRAM_BOT_USERNAME when configured, otherwise what getMe reported."""
@@ -47,7 +51,8 @@ class Services:
 
 
 class BotData:
-    """Bot-wide state: the services, and the update ids already seen (Telegram may redeliver)."""
+    """Bot-wide state: the services, and the update ids already seen in this process (the fallback
+    when the persistent update log (Services.updates) cannot be read)."""
 
     def __init__(self) -> None:
         self.services: Optional[Services] = None

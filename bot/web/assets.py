@@ -100,7 +100,10 @@ def snippet(request: web.Request, for_html: bool = False) -> str:
 
 def content_security_policy(request: web.Request) -> str:
     sources = " ".join(dict.fromkeys(["'self'", request.app[WEB_SETTINGS].public_url]).keys()).strip()
-    return f"default-src {sources}; img-src {sources} https: data:; object-src 'none'; base-uri 'none'"
+    return (
+        f"default-src {sources}; img-src {sources} https: data:; object-src 'none'; base-uri 'none';"
+        " frame-ancestors 'none'"
+    )
 
 
 def _language_links(current: str) -> str:

@@ -11,7 +11,6 @@ import logging
 import math
 import time
 from typing import Any, Awaitable, Callable
-from urllib.parse import urlsplit
 
 from aiohttp import web
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -20,6 +19,7 @@ from limits.errors import StorageError
 from bot import forwarded
 from bot.forwarded import IpAddress, rate_key
 from bot.i18n import normalize_language
+from bot.origins import canonical_host, canonical_origin
 from bot.stores import StoreUnavailable, close_limits_storage, limits_storage
 from bot.web import i18n
 from bot.web.keys import LIMITS, VISITOR_LANGUAGE, WEB_SETTINGS
@@ -89,20 +89,30 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
 
 
 def same_origin(request: web.Request, origin: str, settings: WebSettings) -> bool:
-    """The gateway's own pages (the demo): same host as the request, or the configured public URL."""
-    origin = origin.lower()
-    return urlsplit(origin).netloc == request.host.lower() or origin == settings.public_url.lower()
+    """The gateway's own pages (the demo): same host as the request, or the configured public URL.
+    `origin` is canonical (bot/origins.py); the Host header is put in the same form."""
+    scheme, _, netloc = origin.partition("://")
+    return netloc == canonical_host(scheme, request.host) or origin == settings.public_url
+
+
+def request_origin(request: web.Request) -> str | None:
+    """The request's Origin header in canonical form; "" when there is none, None when it is not an
+    origin (`null`, garbage), which no site allows."""
+    raw = request.headers.get("Origin")
+    if raw is None:
+        return ""
+    return canonical_origin(raw)
 
 
 def check_site_origin(request: web.Request, site: str) -> None:
     """A site's sessions may only be used from that site's configured origins (or same-origin demo)."""
     settings = request.app[WEB_SETTINGS]
-    origin = request.headers.get("Origin")
+    origin = request_origin(request)
     if site not in settings.sites:
         raise ApiError(403, "unknown_site", site=site)
-    if origin is None or origin.lower() in settings.sites[site]:
+    if origin == "" or origin in settings.sites[site]:
         return
-    if site == settings.demo_site and same_origin(request, origin, settings):
+    if origin and site == settings.demo_site and same_origin(request, origin, settings):
         return
     raise ApiError(403, "origin")
 
@@ -111,8 +121,8 @@ def check_site_origin(request: web.Request, site: str) -> None:
 async def refuse_foreign_origins(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Browsers send Origin on cross-site calls; unknown origins are refused before any work."""
     settings = request.app[WEB_SETTINGS]
-    origin = (request.headers.get("Origin") or "").lower()
-    if origin and origin not in settings.all_origins and not same_origin(request, origin, settings):
+    origin = request_origin(request)
+    if origin is None or (origin and origin not in settings.all_origins and not same_origin(request, origin, settings)):
         raise ApiError(403, "origin")
     return await handler(request)
 

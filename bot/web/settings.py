@@ -25,11 +25,11 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
-from urllib.parse import urlsplit
 
 from limits import RateLimitItem, parse
 
 from bot.forwarded import IpNetwork, networks
+from bot.origins import canonical_origin
 from bot.settings import Settings, SettingsError, env_int, rate
 
 SITE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -51,13 +51,12 @@ def _no_trust_forwarded(env: Mapping[str, str]) -> None:
 
 
 def normalize_origin(raw: str, variable: str) -> str:
-    """An origin as browsers send it (scheme://host[:port]); anything with a path is a config error."""
-    parts = urlsplit(raw.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+    """An origin as browsers send it (bot/origins.py: lower case, punycode host, no default port);
+    anything with a path, user info or another scheme is a config error."""
+    origin = canonical_origin(raw)
+    if origin is None:
         raise SettingsError(f"{variable}: {raw!r} is not an origin like https://www.example.com")
-    if parts.query or parts.fragment or "@" in parts.netloc:
-        raise SettingsError(f"{variable}: {raw!r} is not an origin like https://www.example.com")
-    return f"{parts.scheme}://{parts.netloc.lower()}"
+    return origin
 
 
 def parse_sites(raw: str, variable: str = "WIDGET_SITES") -> dict[str, tuple[str, ...]]:
@@ -103,7 +102,7 @@ class WebSettings:
         sites.setdefault(demo_site, ())
         public_url = env.get("WIDGET_PUBLIC_URL", "").strip().rstrip("/")
         if public_url:
-            normalize_origin(public_url, "WIDGET_PUBLIC_URL")
+            public_url = normalize_origin(public_url, "WIDGET_PUBLIC_URL")
         _no_trust_forwarded(env)
         return cls(
             sites=sites,

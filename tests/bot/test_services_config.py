@@ -134,3 +134,22 @@ def test_three_instances_two_action_servers_and_the_gateways_urls(tmp_path):
     assert [s.env["ACTION_SERVER_URL"] for s in core[2:]] == [
         "http://127.0.0.1:7055/webhook", "http://127.0.0.1:7056/webhook", "http://127.0.0.1:7055/webhook"]
     assert all(s.replaceable for s in core)
+
+
+@pytest.mark.parametrize("variable", ["RASA_HOST", "ACTION_SERVER_HOST"])
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.5", "rasa.internal"])
+def test_rasa_and_the_action_server_refuse_a_non_loopback_bind(tmp_path, variable, host):
+    with pytest.raises(SystemExit, match=f"refusing to start: {variable}={host} is not a loopback.*ALLOW_PUBLIC_BIND=1"):
+        services.service_env({"ADVISOR_DATA_DIR": str(tmp_path), variable: host})
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "localhost"])
+def test_loopback_binds_start(tmp_path, host):
+    env = services.service_env({"ADVISOR_DATA_DIR": str(tmp_path), "RASA_HOST": host, "ACTION_SERVER_HOST": host})
+    assert env["SANIC_HOST"] == host
+
+
+def test_allow_public_bind_starts_with_a_warning(tmp_path, capsys):
+    env = services.service_env({"ADVISOR_DATA_DIR": str(tmp_path), "RASA_HOST": "0.0.0.0", "ALLOW_PUBLIC_BIND": "1"})
+    assert env["RASA_HOST"] == "0.0.0.0"
+    assert "WARNING: ALLOW_PUBLIC_BIND=1: RASA_HOST=0.0.0.0" in capsys.readouterr().out

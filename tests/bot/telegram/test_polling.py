@@ -166,7 +166,7 @@ async def test_group_chat_answers_only_when_addressed(polling, bot_api, fake_ras
     await exchange(bot_api, updates.text_update(group, "and the red ones?", reply_to_message=reply_to_bot))
     await exchange(bot_api, updates.text_update(group, "/help@advisor_bot"))
     assert [b["message"] for b in fake_rasa.received] == ["which routes exist?", "and the red ones?", "/help"]
-    assert {b["sender"] for b in fake_rasa.received} == {f"telegram:{group}"}
+    assert {b["sender"] for b in fake_rasa.received} == {f"telegram:{group}:{updates.USER_ID + 1}"}  # per member
     assert {b["metadata"]["chat_type"] for b in fake_rasa.received} == {"supergroup"}
 
 
