@@ -9,8 +9,17 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import loadkit  # noqa: E402
 from loadkit import (  # noqa: E402
-    Phase, fmt, goal_rows, goals_table, levels_table, markdown_table, parse_levels, percentile, ratio,
-    side_by_side, verdict,
+    Phase,
+    fmt,
+    goal_rows,
+    goals_table,
+    levels_table,
+    markdown_table,
+    parse_levels,
+    percentile,
+    ratio,
+    side_by_side,
+    verdict,
 )
 
 
