@@ -7,7 +7,7 @@ Usage (from the repo root; the whole stack must be running, e.g. `make run`):
 Each visitor does what the widget does: `POST /api/v1/session` for the demo site (with the gateway's own
 Origin, like the demo page), then `POST /api/v1/chat` with `"start": "greet"` (the widget's greeting),
 then questions until it has sent its messages; afterwards (not timed) `DELETE /api/v1/session` deletes
-the conversation unless --keep-sessions. A level `V:M` is V visitors at once, M chat turns each. Reported
+the conversation unless --keep-sessions. One unreported visitor warms up first (--warmup turns). A level `V:M` is V visitors at once, M chat turns each. Reported
 per level: p50/p95 of the chat turns, completed turns per second of wall time, and failures by kind
 (`http 429` rate limited, `http 503` busy/unavailable, `timeout`, ...). Writes benchmarks/load_results.json.
 
@@ -122,6 +122,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="VISITORS:MESSAGES, comma-separated (default 1:30,16:15,64:5)")
     p.add_argument("--language", default="en")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
+    p.add_argument("--warmup", type=int, default=3, help="turns of one unreported visitor first")
     p.add_argument("--pause", type=float, default=2.0, help="seconds between levels")
     p.add_argument("--keep-sessions", action="store_true", help="do not delete the conversations afterwards")
     p.add_argument("--out", type=Path, default=RESULTS_PATH)
@@ -146,6 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"the gateway is not ready at {base} ({exc}); start the stack first (make run)", file=sys.stderr)
         return 2
+    if args.warmup:
+        print(f"[load] warm-up: 1 visitor x {args.warmup} turns (not reported)", flush=True)
+        asyncio.run(run_level(base, 1, args.warmup, args.timeout, args.language, args.keep_sessions))
     results: dict[int, dict] = {}
     for i, (visitors, messages) in enumerate(args.levels):
         if i:

@@ -244,12 +244,15 @@ async def rest_turn(session, url: str, sender: str, text: str) -> str | None:
 
 
 async def rest_load(url: str, texts: Sequence[str], sequential: int, clients: int, messages: int,
-                    timeout: float, run_id: str) -> dict:
-    """N sequential first messages (fresh senders), then C concurrent clients x M messages each."""
+                    timeout: float, run_id: str, warmup: int = 3) -> dict:
+    """Warm-up turns (not measured), N sequential first messages (fresh senders), then C concurrent clients
+    x M messages each."""
     import aiohttp
 
     limit = aiohttp.TCPConnector(limit=clients + 4)
     async with aiohttp.ClientSession(connector=limit, timeout=aiohttp.ClientTimeout(total=timeout)) as session:
+        for i in range(warmup):  # not measured: first use of the model's components, connection set-up
+            await timed(Phase(), lambda i=i: rest_turn(session, url, f"bench-{run_id}-w{i}", texts[i % len(texts)]))
         seq = Phase()
         started = time.monotonic()
         for i in range(sequential):

@@ -10,7 +10,7 @@ What it does, bounded by timeouts at every step:
    unless --stock-dir already holds a trained one;
 2. starts it with `rasa run` (REST channel, no HTTP API, no action server) on a free port that is none of
    the project's defaults, with the same TensorFlow thread settings the launcher gives the project;
-3. runs the same load against both (stock first): N sequential first messages, each from a fresh sender,
+3. runs the same load against both (stock first): a few unmeasured warm-up messages, N sequential first messages, each from a fresh sender,
    then C concurrent clients x M messages, all through the REST channel with the same texts;
 4. reads each Rasa's RSS (the process listening on its port) after its load;
 5. prints the table side by side and the goals of issue 12 (p50 <= 1.2x stock, throughput at C
@@ -115,7 +115,7 @@ def measure(name: str, url: str, args: argparse.Namespace, run_id: str) -> dict:
     print(f"[{name}] {args.sequential} sequential, then {args.clients} x {args.messages} concurrent at {url}",
           flush=True)
     result = asyncio.run(rest_load(url, TEXTS, args.sequential, args.clients, args.messages, args.timeout,
-                                   f"{run_id}-{name}"))
+                                   f"{run_id}-{name}", args.warmup))
     pid = pid_listening_on(urlparse(url).port or 80)
     result["rss_pid"], result["rss_mib"] = pid, rss_mib(pid)
     return result
@@ -128,6 +128,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--clients", type=int, default=16, help="concurrent clients")
     p.add_argument("--messages", type=int, default=15, help="messages per concurrent client")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    p.add_argument("--warmup", type=int, default=3, help="unmeasured messages to each Rasa first")
     p.add_argument("--build-timeout", type=float, default=1200.0, help="seconds for rasa init (training)")
     p.add_argument("--start-timeout", type=float, default=300.0, help="seconds for the stock Rasa to come up")
     p.add_argument("--stock-dir", type=Path, help="build the moodbot here and keep it (default: a temp dir, removed)")
