@@ -11,6 +11,11 @@ the conversation unless --keep-sessions. One unreported visitor warms up first (
 per level: p50/p95 of the chat turns, completed turns per second of wall time, and failures by kind
 (`http 429` rate limited, `http 503` busy/unavailable, `timeout`, ...). Writes benchmarks/load_results.json.
 
+Per stage: with the gateway's analytics database (--analytics-db, or $ADVISOR_DATA_DIR/analytics.sqlite3,
+read-only, SQLite only) the table adds the p50/p95 of the time the gateway waited for Rasa in the same
+turns (Rasa NLU + policies + action server round trips + tracker store); the rest of a turn's p50 is the
+gateway's own (validation, rate limits, session store, history writes, HTTP).
+
 Rate limits: the gateway's defaults (WIDGET_RATE_IP=120/minute per IP, WIDGET_RATE_NEW_SESSION=60/hour per
 IP, WIDGET_RATE_SESSION=30/minute per conversation) are meant for the internet and throttle a load test
 from one address within seconds. Raise them only for the gateway you benchmark, in its environment, e.g.
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import sys
@@ -33,7 +39,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadkit import Phase, levels_table, parse_levels, timed  # noqa: E402
+from loadkit import Phase, levels_table, parse_levels, percentile, timed  # noqa: E402
 
 RESULTS_PATH = Path(__file__).resolve().parent / "load_results.json"
 QUESTIONS = ("What does measure 9 say?", "Which cultural routes are there?", "How can foreign companies invest?",
@@ -95,21 +101,41 @@ async def delete_sessions(session, base: str, ids: list[str]) -> int:
     return failed
 
 
+def rasa_latencies(db: Path, since: float, until: float) -> list[float]:
+    """Seconds the gateway waited for Rasa per web turn in the window, from its analytics table."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)) as conn:
+        rows = conn.execute("SELECT latency_ms FROM turns WHERE channel = 'web' AND at BETWEEN ? AND ?",
+                            (since, until)).fetchall()
+    return [ms / 1000 for (ms,) in rows]
+
+
 async def run_level(base: str, visitors: int, messages: int, timeout: float, language: str,
-                    keep: bool) -> dict:
-    """V visitors at once, M turns each; the summary of their chat turns and session creations."""
+                    keep: bool, analytics: Path | None = None) -> dict:
+    """V visitors at once, M turns each; the summary of their chat turns and session creations, and with
+    the gateway's analytics database the share of each turn spent waiting for Rasa."""
     import aiohttp
 
     turns, sessions, created = Phase(), Phase(), []
     connector = aiohttp.TCPConnector(limit=visitors + 4)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=timeout)) as http:
-        started = time.monotonic()
+        started, since = time.monotonic(), time.time()
         await asyncio.gather(*(visitor(http, base, v, messages, turns, sessions, created, language)
                                for v in range(visitors)))
         turns.wall_s = time.monotonic() - started
         result = turns.summary()
         result["session_p50_ms"] = sessions.summary().get("p50_ms")
         result["session_errors"] = sessions.errors
+        if analytics is not None:  # read before the deletions below: "forget me" removes these rows
+            try:
+                waited = rasa_latencies(analytics, since - 1, time.time() + 1)
+            except Exception as exc:  # noqa: BLE001 - optional figure
+                print(f"[load] analytics not readable ({exc})", file=sys.stderr)
+                waited = []
+            if waited:
+                result["rasa_p50_ms"] = round(1000 * percentile(waited, 0.5), 1)
+                result["rasa_p95_ms"] = round(1000 * percentile(waited, 0.95), 1)
         if not keep and created:
             result["delete_failures"] = await delete_sessions(http, base, created)
     return result
@@ -124,6 +150,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
     p.add_argument("--warmup", type=int, default=3, help="turns of one unreported visitor first")
     p.add_argument("--pause", type=float, default=2.0, help="seconds between levels")
+    p.add_argument("--analytics-db", type=Path,
+                   help="the gateway's analytics.sqlite3 (default $ADVISOR_DATA_DIR/analytics.sqlite3 if set): "
+                        "adds the time the gateway waited for Rasa per turn")
     p.add_argument("--keep-sessions", action="store_true", help="do not delete the conversations afterwards")
     p.add_argument("--out", type=Path, default=RESULTS_PATH)
     args = p.parse_args(argv)
@@ -150,13 +179,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.warmup:
         print(f"[load] warm-up: 1 visitor x {args.warmup} turns (not reported)", flush=True)
         asyncio.run(run_level(base, 1, args.warmup, args.timeout, args.language, args.keep_sessions))
+    analytics = args.analytics_db
+    if analytics is None and os.environ.get("ADVISOR_DATA_DIR"):
+        analytics = Path(os.environ["ADVISOR_DATA_DIR"]) / "analytics.sqlite3"
+    if analytics is not None and not analytics.is_file():
+        print(f"[load] no analytics database at {analytics}: no Rasa/gateway split", file=sys.stderr)
+        analytics = None
     results: dict[int, dict] = {}
     for i, (visitors, messages) in enumerate(args.levels):
         if i:
             time.sleep(args.pause)
         print(f"[load] {visitors} visitors x {messages} turns at {base}", flush=True)
         results[visitors] = asyncio.run(run_level(base, visitors, messages, args.timeout, args.language,
-                                                  args.keep_sessions))
+                                                  args.keep_sessions, analytics))
     print()
     print(levels_table(results))
     if any("http 429" in r.get("failures", {}) for r in results.values()):

@@ -128,12 +128,20 @@ def goals_table(project: dict, stock: dict) -> str:
 
 def levels_table(results: dict[int, dict]) -> str:
     """The gateway load table: one row per number of concurrent visitors."""
+    split = any("rasa_p50_ms" in r for r in results.values())
     header = ["visitors", "turns", "p50", "p95", "msg/s", "errors", "error kinds", "session p50"]
+    if split:
+        header += ["of which Rasa p50 / p95", "gateway's own p50"]
     rows = []
     for visitors, r in results.items():
         kinds = ", ".join(f"{k}: {v}" for k, v in sorted(r.get("failures", {}).items())) or "-"
-        rows.append([visitors, r.get("n", 0), fmt(r.get("p50_ms"), " ms"), fmt(r.get("p95_ms"), " ms"),
-                     fmt(r.get("msg_per_s")), r.get("errors", 0), kinds, fmt(r.get("session_p50_ms"), " ms")])
+        row = [visitors, r.get("n", 0), fmt(r.get("p50_ms"), " ms"), fmt(r.get("p95_ms"), " ms"),
+               fmt(r.get("msg_per_s")), r.get("errors", 0), kinds, fmt(r.get("session_p50_ms"), " ms")]
+        if split:
+            rasa, total = r.get("rasa_p50_ms"), r.get("p50_ms")
+            own = None if rasa is None or total is None else max(0.0, total - rasa)
+            row += [f"{fmt(rasa, ' ms')} / {fmt(r.get('rasa_p95_ms'), ' ms')}", fmt(own, " ms")]
+        rows.append(row)
     return markdown_table(header, rows)
 
 

@@ -86,6 +86,9 @@ def test_tables_are_markdown():
     assert "1.20x" in goals and "| met |" in goals
     levels = levels_table({64: {"n": 300, "p50_ms": 1.5, "errors": 20, "failures": {"http 503": 20}}})
     assert "http 503: 20" in levels and levels.splitlines()[2].startswith("| 64 | 300 |")
+    assert "Rasa" not in levels
+    split = levels_table({1: {"n": 3, "p50_ms": 50.0, "rasa_p50_ms": 42.0, "rasa_p95_ms": 60.0}})
+    assert "42.0 ms / 60.0 ms" in split and "| 8.0 ms |" in split
 
 
 def test_fmt():
