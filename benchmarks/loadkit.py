@@ -88,7 +88,7 @@ def goal_rows(project: dict, stock: dict) -> list[dict]:
         rows.append({"goal": f"{label} {comparison} {bound:g}x stock", "ratio": r,
                      "verdict": verdict(r, comparison, bound)})
     errors = project.get("errors")
-    rows.append({"goal": "zero errors (project)", "ratio": None,
+    rows.append({"goal": "zero errors (project)", "ratio": None, "errors": errors,
                  "verdict": "n/a" if errors is None else "met" if errors == 0 else "not met"})
     return rows
 
@@ -122,7 +122,8 @@ def side_by_side(results: dict[str, dict], concurrency: int) -> str:
 
 def goals_table(project: dict, stock: dict) -> str:
     """The goal verdicts as a table."""
-    rows = [[g["goal"], fmt(g["ratio"], "x", 2), g["verdict"]] for g in goal_rows(project, stock)]
+    rows = [[g["goal"], fmt(g["errors"], " errors") if "errors" in g else fmt(g["ratio"], "x", 2), g["verdict"]]
+            for g in goal_rows(project, stock)]
     return markdown_table(["goal (issue 12)", "project / stock", "verdict"], rows)
 
 

@@ -84,6 +84,8 @@ def test_tables_are_markdown():
     assert all(line.count("|") == lines[0].count("|") for line in lines)
     goals = goals_table({"p50_ms": 36.0}, {"p50_ms": 30.0})
     assert "1.20x" in goals and "| met |" in goals
+    assert "| zero errors (project) | n/a | n/a |" in goals
+    assert "| 0 errors | met |" in goals_table({"errors": 0}, {})
     levels = levels_table({64: {"n": 300, "p50_ms": 1.5, "errors": 20, "failures": {"http 503": 20}}})
     assert "http 503: 20" in levels and levels.splitlines()[2].startswith("| 64 | 300 |")
     assert "Rasa" not in levels
