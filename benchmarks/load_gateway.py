@@ -9,7 +9,8 @@ Origin, like the demo page), then `POST /api/v1/chat` with `"start": "greet"` (t
 then questions until it has sent its messages; afterwards (not timed) `DELETE /api/v1/session` deletes
 the conversation unless --keep-sessions. One unreported visitor warms up first (--warmup turns). A level `V:M` is V visitors at once, M chat turns each. Reported
 per level: p50/p95 of the chat turns, completed turns per second of wall time, and failures by kind
-(`http 429` rate limited, `http 503` busy/unavailable, `timeout`, ...). Writes benchmarks/load_results.json.
+(`http 429 …` rate limited, `http 503 busy` beyond RASA_MAX_CONCURRENT, `http 503 rasa` Rasa did not answer
+within RASA_TIMEOUT, `timeout`, ...). Writes benchmarks/load_results.json.
 
 Per stage: with the gateway's analytics database (--analytics-db, or $ADVISOR_DATA_DIR/analytics.sqlite3,
 read-only, SQLite only) the table adds the p50/p95 of the time the gateway waited for Rasa in the same
@@ -75,11 +76,20 @@ async def visitor(session, base: str, v: int, messages: int, turns: Phase, sessi
         async def chat(body: dict = body) -> str | None:
             async with session.post(f"{base}/api/v1/chat", json=body, headers=headers) as resp:
                 if resp.status != 200:
-                    return f"http {resp.status}"
+                    return await failure_kind(resp)
                 data = await resp.json()
                 return None if data.get("messages") else "empty reply"
 
         await timed(turns, chat)
+
+
+async def failure_kind(resp) -> str:
+    """'http 503 busy', 'http 503 rasa', 'http 429 …': the status and the API's own error code if any."""
+    try:
+        code = (await resp.json(content_type=None))["error"]["code"]
+    except Exception:  # noqa: BLE001 - not the API's JSON error: the status alone
+        return f"http {resp.status}"
+    return f"http {resp.status} {code}"
 
 
 async def delete_sessions(session, base: str, ids: list[str]) -> int:
@@ -194,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
                                                   args.keep_sessions, analytics))
     print()
     print(levels_table(results))
-    if any("http 429" in r.get("failures", {}) for r in results.values()):
+    if any(kind.startswith("http 429") for r in results.values() for kind in r.get("failures", {})):
         print("\n429s: the gateway's rate limits throttled the run; see this script's docstring", file=sys.stderr)
     report = {"run_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "url": base,
               "levels": [list(level) for level in args.levels], "results": results}
