@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export RASA_TELEMETRY_ENABLED := false
 PYTHON ?= python3
 
-.PHONY: help setup train run test test-gateway test-rasa validate test-conversations test-integration test-scale browser servers lint eval bench clean
+.PHONY: help setup train run test test-gateway test-rasa validate test-conversations test-integration test-scale browser servers lint eval bench bench-stock bench-load clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -47,6 +47,12 @@ eval: ## score the held-out questions against the running services (make run fir
 
 bench: ## benchmark table: NLU F1 per language, load time, latency, memory (make run first)
 	@.venv/rasa/bin/python benchmarks/bench.py
+
+bench-stock: ## stock Rasa (rasa init moodbot, temp dir) vs the project's Rasa at RASA_URL, same load, goals of issue 12
+	@.venv/gateway/bin/python benchmarks/stock_rasa.py --project-url $${RASA_URL:-http://127.0.0.1:$${RASA_PORT:-5005}} $(BENCH_ARGS)
+
+bench-load: ## load through the gateway's web chat API at 1, 16, 64 visitors (GATEWAY_URL; see README for rate limits)
+	@.venv/gateway/bin/python benchmarks/load_gateway.py --url $${GATEWAY_URL:-http://127.0.0.1:$${GATEWAY_PORT:-8080}} $(BENCH_ARGS)
 
 clean: ## remove environments, models and runtime data
 	rm -rf .venv models var .pytest_cache

@@ -13,6 +13,7 @@ step "lint (ruff)"
 
 step "gateway tests (.venv/gateway)"
 .venv/gateway/bin/python -m pytest tests/bot -q -p no:cacheprovider
+.venv/gateway/bin/python -m pytest tests/benchmarks -q -p no:cacheprovider
 
 step "knowledge base, tokenizer and action tests (.venv/rasa)"
 .venv/rasa/bin/python -m pytest tests/kb tests/nlu tests/actions -q -p no:cacheprovider
