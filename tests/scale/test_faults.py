@@ -195,6 +195,9 @@ async def test_b_instance_killed_mid_traffic(gateway, stack, postgres):
 # ---------------------------------------------------------------- (e) the whole stack restarted
 
 
+TRAFFIC_PAUSE = 2.0
+
+
 async def test_e_whole_stack_restarted_mid_traffic(gateway, stack, postgres):
     client = await gateway()
     session, busy = await new_session(client), await new_session(client)
@@ -203,13 +206,16 @@ async def test_e_whole_stack_restarted_mid_traffic(gateway, stack, postgres):
     stop_traffic = asyncio.Event()
 
     async def traffic():
+        # One turn every TRAFFIC_PAUSE seconds: enough to hit the window in which the stack is down, while
+        # the busy conversation's tracker stays small (Rasa reads a whole tracker on every turn, so a
+        # conversation of thousands of events would make each turn slower than the restart itself).
         n = 0
         while not stop_traffic.is_set():
             n += 1
             status, body = await turn(client, busy, f"What does measure {n % 12 + 1} say? ({n})")
             assert status == 200 or UNAVAILABLE in body["error"]["message"], body
             during.append(status)
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(TRAFFIC_PAUSE)
 
     traffic_task = asyncio.create_task(traffic())
     try:
