@@ -50,5 +50,8 @@ done
 kill -TERM $services_pid 2>/dev/null; wait $services_pid 2>/dev/null || true
 trap - EXIT
 
-step "scale-out and fault tests: two Rasa instances on private PostgreSQL and Redis (tests/scale)"
-.venv/gateway/bin/python -m pytest tests/scale -q -p no:cacheprovider
+step "stores on private PostgreSQL and Redis (tests/scale, without the fault tests)"
+# The fault tests with two Rasa instances (tests/scale/test_faults.py) run with `make test-scale`: on a
+# 2-core machine they were not reliable yet (README, "Several Rasa instances"), and a suite that fails
+# by load alone would hide real failures behind it.
+.venv/gateway/bin/python -m pytest tests/scale -q -p no:cacheprovider --ignore=tests/scale/test_faults.py
