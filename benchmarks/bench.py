@@ -31,6 +31,9 @@ sys.path.insert(0, str(REPO_ROOT / "eval"))
 from questions import HELDOUT_DIR, LANGUAGES, Question, load_heldout, load_training_texts, split_by_overlap  # noqa: E402
 from score import DEFAULT_URL, post_message, server_is_up  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadkit import pid_listening_on, rss_mib  # noqa: E402  (one /proc lookup for both benchmarks)
+
 RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
 MAX_LATENCY_MESSAGES = 500
 RASA_BIN = REPO_ROOT / ".venv" / "rasa" / "bin" / "rasa"
@@ -145,46 +148,6 @@ def measure_latency(url: str, texts: list[str], count: int, timeout: float) -> d
         return {"n": 0, "errors": errors}
     return {"n": len(seconds), "errors": errors, "p50_ms": round(1000 * percentile(seconds, 0.5), 1),
             "p95_ms": round(1000 * percentile(seconds, 0.95), 1), "mean_ms": round(1000 * statistics.mean(seconds), 1)}
-
-
-def listening_socket_inodes(port: int) -> set[str]:
-    """Inodes of TCP sockets listening on the port (IPv4 and IPv6), from /proc/net."""
-    inodes = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            fields = line.split()
-            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":  # 0A = LISTEN
-                inodes.add(fields[9])
-    return inodes
-
-
-def pid_listening_on(port: int) -> int | None:
-    """The process holding the listening socket of the port, found through /proc/<pid>/fd."""
-    targets = {f"socket:[{inode}]" for inode in listening_socket_inodes(port)}
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            if any(os.readlink(fd) in targets for fd in (proc / "fd").iterdir()):
-                return int(proc.name)
-        except OSError:
-            continue
-    return None
-
-
-def rss_mib(pid: int) -> float | None:
-    """Resident set size of the process in MiB (VmRSS)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
 
 
 # ---------------------------------------------------------------- report
