@@ -45,26 +45,34 @@ async def allowed(update: Update, context: Context) -> bool:
     return member.status in ADMINS
 
 
-async def on_subscribe(update: Update, context: Context) -> None:
+async def permitted(update: Update, context: Context) -> tuple[int, str] | None:
+    """(chat id, reply language) when this user may change the chat's subscription, else None after
+    telling them only a group's admins may."""
     chat = update.effective_chat
     assert chat is not None
     language = reply_language(update, context)
     if not await allowed(update, context):
         await say(context, chat.id, i18n.t("admins_only", language))
+        return None
+    return chat.id, language
+
+
+async def on_subscribe(update: Update, context: Context) -> None:
+    asker = await permitted(update, context)
+    if asker is None:
         return
-    await store(context).subscribe(chat.id, language, TOPICS)
-    await context.bot.send_message(chat.id, i18n.t("subscribed", language), reply_markup=topics_keyboard(TOPICS, language))
+    chat_id, language = asker
+    await store(context).subscribe(chat_id, language, TOPICS)
+    await context.bot.send_message(chat_id, i18n.t("subscribed", language), reply_markup=topics_keyboard(TOPICS, language))
 
 
 async def on_unsubscribe(update: Update, context: Context) -> None:
-    chat = update.effective_chat
-    assert chat is not None
-    language = reply_language(update, context)
-    if not await allowed(update, context):
-        await say(context, chat.id, i18n.t("admins_only", language))
+    asker = await permitted(update, context)
+    if asker is None:
         return
-    removed = await store(context).unsubscribe(chat.id)
-    await say(context, chat.id, i18n.t("unsubscribed" if removed else "not_subscribed", language))
+    chat_id, language = asker
+    removed = await store(context).unsubscribe(chat_id)
+    await say(context, chat_id, i18n.t("unsubscribed" if removed else "not_subscribed", language))
 
 
 async def on_toggle(update: Update, context: Context) -> None:
