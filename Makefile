@@ -39,8 +39,9 @@ test-scale: setup servers ## several Rasa instances on private PostgreSQL + Redi
 validate: setup ## rasa data validate, failing on any warning
 	@scripts/validate_data.sh
 
-lint: setup ## ruff over all Python code of the project
+lint: setup ## ruff (lint and format check) over all Python code of the project
 	@.venv/gateway/bin/ruff check bot actions components scripts tests eval benchmarks
+	@.venv/gateway/bin/ruff format --check bot actions components scripts tests eval benchmarks
 
 eval: ## score the held-out questions against the running services (make run first)
 	@.venv/rasa/bin/python eval/score.py

@@ -116,7 +116,9 @@ def voted_items(turn: Turn, kinds: list[str]) -> list[tuple[Any, float]]:
     """Items of `kinds` ranked by the vote of meaning, keywords and names (best first, with scores)."""
     if not turn.text or turn.text.startswith("/"):
         return []
-    ranked = _votes(turn.kb, semantic_index(turn), turn.text, turn.lang, tuple(kinds), turn.settings.match_min_score)
+    ranked = _votes(
+        turn.kb, semantic_index(turn), turn.text, turn.lang, tuple(kinds), turn.settings.match_min_score
+    )
     return [(turn.kb.by_ref(ref), score) for ref, score in ranked if turn.kb.by_ref(ref) is not None]
 
 
@@ -138,7 +140,11 @@ def asked_measure(turn: Turn) -> Any | None:
     """The measure a question names ("measure 9", a button, "the ninth") or describes (by vote)."""
     if turn.item:
         return referenced_item(turn, ["section"])
-    named = query.resolve(turn.text, lang=turn.lang, kinds=["section"])[:1] if not turn.text.startswith("/") else []
+    named = (
+        query.resolve(turn.text, lang=turn.lang, kinds=["section"])[:1]
+        if not turn.text.startswith("/")
+        else []
+    )
     if named and named[0].score >= NAMED_SCORE:
         return named[0].item
     by_ordinal = measure_by_ordinal(turn)
@@ -151,7 +157,9 @@ def asked_measure(turn: Turn) -> Any | None:
 # A paraphrase the classifier filed under a neighbouring topic is answered with the item the vote
 # clearly points to from this score (eval/dev: 80.9% -> 82.0% at 1.3-1.6; 2.0 and above changed nothing).
 ARBITRATION_MIN_VOTE = 1.6
-ARBITRATION_MAX_CONFIDENCE = 0.97  # a classifier this sure is not second-guessed (0.9 -> 0.97: +2 of 805 dev questions)
+ARBITRATION_MAX_CONFIDENCE = (
+    0.97  # a classifier this sure is not second-guessed (0.9 -> 0.97: +2 of 805 dev questions)
+)
 NOT_ARBITRATED = {"fact:paper_overview"}  # "what is the paper about" is paper_info's, never a redirect
 
 

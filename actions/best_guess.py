@@ -23,8 +23,18 @@ from actions.smalltalk import ActionSmalltalk
 from actions.turn import AdvisorAction, Turn
 
 TOPIC_INTENTS = (
-    "government_role", "investor_protection", "smart_industry", "publicity", "talent", "environment",
-    "trends", "differentiation", "international_cooperation", "conclusion", "figures", "how_to_invest",
+    "government_role",
+    "investor_protection",
+    "smart_industry",
+    "publicity",
+    "talent",
+    "environment",
+    "trends",
+    "differentiation",
+    "international_cooperation",
+    "conclusion",
+    "figures",
+    "how_to_invest",
 )
 SMALLTALK_INTENTS = ("greet", "goodbye", "thank", "help", "bot_challenge")
 # intent -> the action that answers it; one registry for the fallback and for questions inside forms
@@ -73,12 +83,21 @@ class Guess:
 def ranked_intents(turn: Turn) -> list[tuple[str, float]]:
     """The classifier's ranking without the fallback pseudo-intent."""
     ranking = turn.tracker.latest_message.get("intent_ranking") or []
-    return [(e["name"], float(e.get("confidence") or 0)) for e in ranking if e.get("name") not in (None, "nlu_fallback")]
+    return [
+        (e["name"], float(e.get("confidence") or 0))
+        for e in ranking
+        if e.get("name") not in (None, "nlu_fallback")
+    ]
 
 
 def agrees(turn: Turn, intent: str, close: list) -> bool:
     """True if the meaning-based search supports the intent (or the intent needs no KB item)."""
-    if intent in SMALLTALK_INTENTS or intent in ("list_measures", "list_routes", "paper_info", "recommend_route"):
+    if intent in SMALLTALK_INTENTS or intent in (
+        "list_measures",
+        "list_routes",
+        "paper_info",
+        "recommend_route",
+    ):
         return True
     if intent in ITEM_KINDS:
         return referenced_item(turn, ITEM_KINDS[intent]) is not None or any(
@@ -203,7 +222,9 @@ def show_volunteered(turn: Turn, volunteered: dict[str, Any]) -> list:
 
 def current_profile(turn: Turn) -> dict[str, Any]:
     """What the investor has told us so far in this conversation."""
-    return {slot: turn.tracker.get_slot(slot) for slot in matching.PROFILE_SLOTS if turn.tracker.get_slot(slot)}
+    return {
+        slot: turn.tracker.get_slot(slot) for slot in matching.PROFILE_SLOTS if turn.tracker.get_slot(slot)
+    }
 
 
 def investor_details(turn: Turn) -> dict[str, Any]:
@@ -227,4 +248,3 @@ def investor_country(turn: Turn) -> str | None:
         ref.startswith("opening:") for ref in turn.tracker.get_slot("last_list") or []
     )
     return profile.parse_country(turn.text) if talking_investment else None
-

@@ -83,7 +83,10 @@ class ActionSaveLead(AdvisorAction):
         slots = turn.tracker.get_slot
         name, email = slots("contact_name"), slots("contact_email")
         if slots("consent") is True and name and email:
-            if leads.leads_today(turn.settings.leads_db, turn.tracker.sender_id) >= turn.settings.leads_per_day:
+            if (
+                leads.leads_today(turn.settings.leads_db, turn.tracker.sender_id)
+                >= turn.settings.leads_per_day
+            ):
                 turn.say(turn.ui("lead.limit"))  # one conversation cannot flood staff's list
             else:
                 leads.save_lead(turn.settings.leads_db, lead_from(turn, name, email))

@@ -88,7 +88,9 @@ def clean_text(value: str | None) -> str | None:
 
 def save_lead(where: Path | str, lead: Lead) -> int:
     """Stores one lead (its free-text fields cleaned) and returns its row id."""
-    values = {key: clean_text(value) if isinstance(value, str) else value for key, value in asdict(lead).items()}
+    values = {
+        key: clean_text(value) if isinstance(value, str) else value for key, value in asdict(lead).items()
+    }
     with _engine(_url(where)).begin() as db:
         result = db.execute(_leads.insert().values(**values))
         return int(result.inserted_primary_key[0])
@@ -120,8 +122,10 @@ def leads_today(where: Path | str, sender: str) -> int:
     """How many leads one conversation left in the last 24 hours (the per-sender cap)."""
     if not _exists(where):
         return 0
-    query = sa.select(sa.func.count()).select_from(_leads).where(
-        _leads.c.sender == sender, _leads.c.created_at >= _ago(1)
+    query = (
+        sa.select(sa.func.count())
+        .select_from(_leads)
+        .where(_leads.c.sender == sender, _leads.c.created_at >= _ago(1))
     )
     with _engine(_url(where)).connect() as db:
         return int(db.execute(query).scalar_one())

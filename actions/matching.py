@@ -13,8 +13,12 @@ from actions.routes import rank_by_tags
 from actions.turn import Turn
 
 PROFILE_SLOTS = ("sector", "involvement", "country")
-INVOLVEMENT_SECTORS = {"shares": ["projects_finance"], "capital": ["projects_finance"],
-                       "cooperation": ["international"], "expertise": ["education"]}
+INVOLVEMENT_SECTORS = {
+    "shares": ["projects_finance"],
+    "capital": ["projects_finance"],
+    "cooperation": ["international"],
+    "expertise": ["education"],
+}
 
 
 def show_matches(turn: Turn, profile_so_far: dict, extra_buttons: list | None = None) -> list:

@@ -94,7 +94,9 @@ def sweep(settings: Settings) -> None:
     try:
         pruned = prune_tracker(settings.tracker_url, settings.tracker_retention_days)
         if pruned:
-            log.info("retention: deleted %d tracker events past %d days", pruned, settings.tracker_retention_days)
+            log.info(
+                "retention: deleted %d tracker events past %d days", pruned, settings.tracker_retention_days
+            )
     except Exception:
         log.exception("retention: pruning the tracker store failed")
 

@@ -21,10 +21,25 @@ log = logging.getLogger(__name__)
 FREE_FORM_SLOTS = {"contact_name", "contact_email", "country"}
 NOT_ANSWERS = {"stop", "change_language"}  # intents that interrupt a form rather than answer it
 # intents that are no topic of the paper: never named as the "nearest topic" of an unanswered turn
-NOT_TOPICS = frozenset({
-    "nlu_fallback", "out_of_scope", "human_handoff", "affirm", "deny", "stop", "inform", "select_item",
-    "change_language", "forget_me", "greet", "goodbye", "thank", "bot_challenge", "help",
-})
+NOT_TOPICS = frozenset(
+    {
+        "nlu_fallback",
+        "out_of_scope",
+        "human_handoff",
+        "affirm",
+        "deny",
+        "stop",
+        "inform",
+        "select_item",
+        "change_language",
+        "forget_me",
+        "greet",
+        "goodbye",
+        "thank",
+        "bot_challenge",
+        "help",
+    }
+)
 UNANSWERED = ("did_you_mean", "out_of_scope", "handoff", "fallback")
 
 

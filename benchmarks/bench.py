@@ -8,6 +8,7 @@ Usage (from the repo root, in .venv/rasa; latency and RSS need `make run` servin
 Environment: RASA_URL (default http://127.0.0.1:5005). Writes benchmarks/results.json.
 Columns are explained in eval/README.md. Held-out questions found verbatim in data/nlu/ are left out.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,6 +42,7 @@ RASA_BIN = REPO_ROOT / ".venv" / "rasa" / "bin" / "rasa"
 
 # ---------------------------------------------------------------- NLU quality
 
+
 def weighted_f1(gold: list[str], predicted: list[str]) -> float:
     """Per-intent F1 averaged with the gold support as weight (sklearn's average="weighted")."""
     support = Counter(gold)
@@ -66,6 +68,7 @@ def quiet_rasa_logs() -> None:
     import logging
 
     from rasa.utils.log_utils import configure_structlog
+
     configure_structlog(logging.WARNING)
     logging.getLogger("rasa").setLevel(logging.WARNING)
 
@@ -77,6 +80,7 @@ def load_agent(model_path: Path):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     quiet_rasa_logs()
     from rasa.core.agent import Agent
+
     return Agent.load(str(model_path))
 
 
@@ -97,34 +101,61 @@ async def predict_intents(agent, texts: list[str]) -> tuple[list[str], list[str]
     return final, raw
 
 
-def nlu_scores(questions: list[Question], predicted: list[str], langs: tuple[str, ...],
-               raw: list[str] | None = None) -> dict:
+def nlu_scores(
+    questions: list[Question], predicted: list[str], langs: tuple[str, ...], raw: list[str] | None = None
+) -> dict:
     """Weighted F1 and accuracy per language and overall (raw F1: before the fallback threshold)."""
     raw = raw or predicted
     scores = {}
     for lang in langs + ("all",):
-        rows = [(q.intent, p, r) for q, p, r in zip(questions, predicted, raw, strict=True) if lang in ("all", q.lang)]
+        rows = [
+            (q.intent, p, r)
+            for q, p, r in zip(questions, predicted, raw, strict=True)
+            if lang in ("all", q.lang)
+        ]
         gold = [g for g, _, _ in rows]
         accuracy = sum(g == p for g, p, _ in rows) / len(rows) if rows else 0.0
-        scores[lang] = {"n": len(rows), "f1": round(weighted_f1(gold, [p for _, p, _ in rows]), 3),
-                        "accuracy": round(accuracy, 3), "raw_f1": round(weighted_f1(gold, [r for _, _, r in rows]), 3)}
+        scores[lang] = {
+            "n": len(rows),
+            "f1": round(weighted_f1(gold, [p for _, p, _ in rows]), 3),
+            "accuracy": round(accuracy, 3),
+            "raw_f1": round(weighted_f1(gold, [r for _, _, r in rows]), 3),
+        }
     return scores
 
 
 # ---------------------------------------------------------------- training time
+
 
 def time_training(timeout: float) -> float:
     """Seconds for a cold `rasa train` (empty cache, throw-away output; models/ and .rasa/ untouched)."""
     with tempfile.TemporaryDirectory(prefix="bench-train-") as out:
         env = dict(os.environ, RASA_CACHE_DIRECTORY=str(Path(out) / "cache"))
         started = time.monotonic()
-        subprocess.run([str(RASA_BIN), "train", "--domain", "domain", "--data", "data", "--config", "config.yml",
-                        "--out", out], cwd=REPO_ROOT, check=True, env=env,
-                       timeout=timeout, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                str(RASA_BIN),
+                "train",
+                "--domain",
+                "domain",
+                "--data",
+                "data",
+                "--config",
+                "config.yml",
+                "--out",
+                out,
+            ],
+            cwd=REPO_ROOT,
+            check=True,
+            env=env,
+            timeout=timeout,
+            stdout=subprocess.DEVNULL,
+        )
         return time.monotonic() - started
 
 
 # ---------------------------------------------------------------- latency and memory
+
 
 def percentile(values: list[float], share: float) -> float:
     """Nearest-rank percentile (share in 0..1) of a non-empty list."""
@@ -146,26 +177,41 @@ def measure_latency(url: str, texts: list[str], count: int, timeout: float) -> d
             errors += 1
     if not seconds:
         return {"n": 0, "errors": errors}
-    return {"n": len(seconds), "errors": errors, "p50_ms": round(1000 * percentile(seconds, 0.5), 1),
-            "p95_ms": round(1000 * percentile(seconds, 0.95), 1), "mean_ms": round(1000 * statistics.mean(seconds), 1)}
+    return {
+        "n": len(seconds),
+        "errors": errors,
+        "p50_ms": round(1000 * percentile(seconds, 0.5), 1),
+        "p95_ms": round(1000 * percentile(seconds, 0.95), 1),
+        "mean_ms": round(1000 * statistics.mean(seconds), 1),
+    }
 
 
 # ---------------------------------------------------------------- report
+
 
 def format_report(report: dict) -> str:
     """Human-readable table of everything measured."""
     lines = []
     nlu = report.get("nlu")
     if nlu:
-        lines += [f"NLU intent F1 on the held-out set (model {nlu['model']})",
-                  f"{'lang':<5}{'n':>4}{'weighted F1':>13}{'accuracy':>10}{'raw F1':>9}"]
-        lines += [f"{lang:<5}{s['n']:>4}{s['f1']:>13.3f}{s['accuracy']:>10.3f}{s['raw_f1']:>9.3f}"
-                  for lang, s in nlu["scores"].items()]
+        lines += [
+            f"NLU intent F1 on the held-out set (model {nlu['model']})",
+            f"{'lang':<5}{'n':>4}{'weighted F1':>13}{'accuracy':>10}{'raw F1':>9}",
+        ]
+        lines += [
+            f"{lang:<5}{s['n']:>4}{s['f1']:>13.3f}{s['accuracy']:>10.3f}{s['raw_f1']:>9.3f}"
+            for lang, s in nlu["scores"].items()
+        ]
         lines.append("")
     lines.append(f"{'metric':<28}value")
-    for key, label, unit in (("train_s", "training time", "s"), ("load_s", "model load time", "s"),
-                             ("latency_p50_ms", "latency p50", "ms"), ("latency_p95_ms", "latency p95", "ms"),
-                             ("latency_n", "latency messages (errors)", ""), ("rss_mib", "Rasa RSS", "MiB")):
+    for key, label, unit in (
+        ("train_s", "training time", "s"),
+        ("load_s", "model load time", "s"),
+        ("latency_p50_ms", "latency p50", "ms"),
+        ("latency_p95_ms", "latency p95", "ms"),
+        ("latency_n", "latency messages (errors)", ""),
+        ("rss_mib", "Rasa RSS", "MiB"),
+    ):
         value = report.get(key)
         shown = "n/a" if value is None else f"{value:.1f} {unit}" if isinstance(value, float) else str(value)
         if key == "latency_n" and value is not None:
@@ -176,7 +222,9 @@ def format_report(report: dict) -> str:
     return "\n".join(lines)
 
 
-def run_nlu(args: argparse.Namespace, questions: list[Question], langs: tuple[str, ...], report: dict) -> None:
+def run_nlu(
+    args: argparse.Namespace, questions: list[Question], langs: tuple[str, ...], report: dict
+) -> None:
     """Loads the newest model, times the load and scores intents per language."""
     model = Path(args.model) if args.model else newest_model(REPO_ROOT / "models")
     if model is None:
@@ -186,9 +234,15 @@ def run_nlu(args: argparse.Namespace, questions: list[Question], langs: tuple[st
     agent = load_agent(model)
     report["load_s"] = time.monotonic() - started
     predicted, raw = asyncio.run(predict_intents(agent, [q.text for q in questions]))
-    report["nlu"] = {"model": model.name, "scores": nlu_scores(questions, predicted, langs, raw),
-                     "errors": [{"lang": q.lang, "text": q.text, "gold": q.intent, "predicted": p, "raw": r}
-                                for q, p, r in zip(questions, predicted, raw, strict=True) if q.intent != p]}
+    report["nlu"] = {
+        "model": model.name,
+        "scores": nlu_scores(questions, predicted, langs, raw),
+        "errors": [
+            {"lang": q.lang, "text": q.text, "gold": q.intent, "predicted": p, "raw": r}
+            for q, p, r in zip(questions, predicted, raw, strict=True)
+            if q.intent != p
+        ],
+    }
 
 
 def run_server_metrics(args: argparse.Namespace, questions: list[Question], report: dict) -> None:
@@ -216,7 +270,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--train", action="store_true", help="also time `rasa train` (slow)")
     p.add_argument("--train-timeout", type=float, default=3600.0)
     p.add_argument("--skip-nlu", action="store_true")
-    p.add_argument("--heldout-dir", type=Path, default=HELDOUT_DIR, help="folder of <lang>.yml question files")
+    p.add_argument(
+        "--heldout-dir", type=Path, default=HELDOUT_DIR, help="folder of <lang>.yml question files"
+    )
     p.add_argument("--out", type=Path, default=RESULTS_PATH)
     return p.parse_args(argv)
 

@@ -28,6 +28,7 @@ The defaults in the code stay as they are; with them, this tool reports the 429s
 RASA_MAX_CONCURRENT (default 32) is left as configured: at 64 visitors the turns beyond it get the
 gateway's "busy" 503 at once, which is reported, not hidden.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,19 +44,35 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadkit import Phase, levels_table, parse_levels, percentile, timed  # noqa: E402
 
 RESULTS_PATH = Path(__file__).resolve().parent / "load_results.json"
-QUESTIONS = ("What does measure 9 say?", "Which cultural routes are there?", "How can foreign companies invest?",
-             "Tell me about red tourism", "Was sagt Maßnahme 9?", "有哪些文化旅游路线？", "thanks")
+QUESTIONS = (
+    "What does measure 9 say?",
+    "Which cultural routes are there?",
+    "How can foreign companies invest?",
+    "Tell me about red tourism",
+    "Was sagt Maßnahme 9?",
+    "有哪些文化旅游路线？",
+    "thanks",
+)
 
 
-async def visitor(session, base: str, v: int, messages: int, turns: Phase, sessions: Phase,
-                  created: list[str], language: str) -> None:
+async def visitor(
+    session,
+    base: str,
+    v: int,
+    messages: int,
+    turns: Phase,
+    sessions: Phase,
+    created: list[str],
+    language: str,
+) -> None:
     """One widget visitor: a session, the greeting, then questions; failures end the visitor early."""
     headers = {"Origin": base, "Accept": "application/json", "Accept-Language": language}
     box: dict = {}
 
     async def create() -> str | None:
-        async with session.post(f"{base}/api/v1/session", json={"site": "demo", "language": language},
-                                headers=headers) as resp:
+        async with session.post(
+            f"{base}/api/v1/session", json={"site": "demo", "language": language}, headers=headers
+        ) as resp:
             if resp.status != 201:
                 return f"http {resp.status}"
             box["id"] = (await resp.json())["session_id"]
@@ -101,8 +118,9 @@ async def delete_sessions(session, base: str, ids: list[str]) -> int:
         nonlocal failed
         async with gate:
             try:
-                async with session.delete(f"{base}/api/v1/session", headers={
-                        "Origin": base, "Authorization": f"Bearer {sid}"}) as resp:
+                async with session.delete(
+                    f"{base}/api/v1/session", headers={"Origin": base, "Authorization": f"Bearer {sid}"}
+                ) as resp:
                     failed += resp.status != 200
             except Exception:  # noqa: BLE001 - counted, the run's numbers are already taken
                 failed += 1
@@ -116,23 +134,34 @@ def rasa_latencies(db: Path, since: float, until: float) -> list[float]:
     import sqlite3
 
     with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)) as conn:
-        rows = conn.execute("SELECT latency_ms FROM turns WHERE channel = 'web' AND at BETWEEN ? AND ?",
-                            (since, until)).fetchall()
+        rows = conn.execute(
+            "SELECT latency_ms FROM turns WHERE channel = 'web' AND at BETWEEN ? AND ?", (since, until)
+        ).fetchall()
     return [ms / 1000 for (ms,) in rows]
 
 
-async def run_level(base: str, visitors: int, messages: int, timeout: float, language: str,
-                    keep: bool, analytics: Path | None = None) -> dict:
+async def run_level(
+    base: str,
+    visitors: int,
+    messages: int,
+    timeout: float,
+    language: str,
+    keep: bool,
+    analytics: Path | None = None,
+) -> dict:
     """V visitors at once, M turns each; the summary of their chat turns and session creations, and with
     the gateway's analytics database the share of each turn spent waiting for Rasa."""
     import aiohttp
 
     turns, sessions, created = Phase(), Phase(), []
     connector = aiohttp.TCPConnector(limit=visitors + 4)
-    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=timeout)) as http:
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=timeout)
+    ) as http:
         started, since = time.monotonic(), time.time()
-        await asyncio.gather(*(visitor(http, base, v, messages, turns, sessions, created, language)
-                               for v in range(visitors)))
+        await asyncio.gather(
+            *(visitor(http, base, v, messages, turns, sessions, created, language) for v in range(visitors))
+        )
         turns.wall_s = time.monotonic() - started
         result = turns.summary()
         result["session_p50_ms"] = sessions.summary().get("p50_ms")
@@ -154,15 +183,21 @@ async def run_level(base: str, visitors: int, messages: int, timeout: float, lan
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="Load test through the gateway's web chat API.")
     p.add_argument("--url", default=os.environ.get("GATEWAY_URL", "http://127.0.0.1:8080"))
-    p.add_argument("--levels", default="1:30,16:15,64:5",
-                   help="VISITORS:MESSAGES, comma-separated (default 1:30,16:15,64:5)")
+    p.add_argument(
+        "--levels",
+        default="1:30,16:15,64:5",
+        help="VISITORS:MESSAGES, comma-separated (default 1:30,16:15,64:5)",
+    )
     p.add_argument("--language", default="en")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
     p.add_argument("--warmup", type=int, default=3, help="turns of one unreported visitor first")
     p.add_argument("--pause", type=float, default=2.0, help="seconds between levels")
-    p.add_argument("--analytics-db", type=Path,
-                   help="the gateway's analytics.sqlite3 (default $ADVISOR_DATA_DIR/analytics.sqlite3 if set): "
-                        "adds the time the gateway waited for Rasa per turn")
+    p.add_argument(
+        "--analytics-db",
+        type=Path,
+        help="the gateway's analytics.sqlite3 (default $ADVISOR_DATA_DIR/analytics.sqlite3 if set): "
+        "adds the time the gateway waited for Rasa per turn",
+    )
     p.add_argument("--keep-sessions", action="store_true", help="do not delete the conversations afterwards")
     p.add_argument("--out", type=Path, default=RESULTS_PATH)
     args = p.parse_args(argv)
@@ -179,12 +214,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     base = args.url.rstrip("/")
     import urllib.request
+
     try:
         with urllib.request.urlopen(f"{base}/readyz", timeout=5) as resp:
             if resp.status != 200:
                 raise OSError(resp.status)
     except OSError as exc:
-        print(f"the gateway is not ready at {base} ({exc}); start the stack first (make run)", file=sys.stderr)
+        print(
+            f"the gateway is not ready at {base} ({exc}); start the stack first (make run)", file=sys.stderr
+        )
         return 2
     if args.warmup:
         print(f"[load] warm-up: 1 visitor x {args.warmup} turns (not reported)", flush=True)
@@ -200,14 +238,22 @@ def main(argv: list[str] | None = None) -> int:
         if i:
             time.sleep(args.pause)
         print(f"[load] {visitors} visitors x {messages} turns at {base}", flush=True)
-        results[visitors] = asyncio.run(run_level(base, visitors, messages, args.timeout, args.language,
-                                                  args.keep_sessions, analytics))
+        results[visitors] = asyncio.run(
+            run_level(base, visitors, messages, args.timeout, args.language, args.keep_sessions, analytics)
+        )
     print()
     print(levels_table(results))
     if any(kind.startswith("http 429") for r in results.values() for kind in r.get("failures", {})):
-        print("\n429s: the gateway's rate limits throttled the run; see this script's docstring", file=sys.stderr)
-    report = {"run_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "url": base,
-              "levels": [list(level) for level in args.levels], "results": results}
+        print(
+            "\n429s: the gateway's rate limits throttled the run; see this script's docstring",
+            file=sys.stderr,
+        )
+    report = {
+        "run_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "url": base,
+        "levels": [list(level) for level in args.levels],
+        "results": results,
+    }
     args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     print(f"\nresults: {args.out}")
     return 0

@@ -4,6 +4,7 @@ The pure parts (percentiles, summaries, tables, goal verdicts) need only the sta
 unit-tested in tests/benchmarks; the load runners import aiohttp when called (run them with
 .venv/gateway/bin/python, whose aiohttp is current).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -30,6 +31,7 @@ GOALS = (
 
 # ---------------------------------------------------------------- pure parts
 
+
 def percentile(values: Sequence[float], share: float) -> float:
     """Nearest-rank percentile (share in 0..1) of a non-empty sequence (same rule as bench.py)."""
     if not values:
@@ -55,8 +57,12 @@ class Phase:
 
     def summary(self) -> dict:
         """p50/p95/mean in ms, completed turns per second of wall time, error count and kinds."""
-        out: dict = {"n": len(self.seconds), "errors": self.errors, "failures": dict(self.failures),
-                     "wall_s": round(self.wall_s, 2)}
+        out: dict = {
+            "n": len(self.seconds),
+            "errors": self.errors,
+            "failures": dict(self.failures),
+            "wall_s": round(self.wall_s, 2),
+        }
         if self.seconds:
             out["p50_ms"] = round(1000 * percentile(self.seconds, 0.50), 1)
             out["p95_ms"] = round(1000 * percentile(self.seconds, 0.95), 1)
@@ -85,11 +91,22 @@ def goal_rows(project: dict, stock: dict) -> list[dict]:
     rows = []
     for key, label, comparison, bound in GOALS:
         r = ratio(project.get(key), stock.get(key))
-        rows.append({"goal": f"{label} {comparison} {bound:g}x stock", "ratio": r,
-                     "verdict": verdict(r, comparison, bound)})
+        rows.append(
+            {
+                "goal": f"{label} {comparison} {bound:g}x stock",
+                "ratio": r,
+                "verdict": verdict(r, comparison, bound),
+            }
+        )
     errors = project.get("errors")
-    rows.append({"goal": "zero errors (project)", "ratio": None, "errors": errors,
-                 "verdict": "n/a" if errors is None else "met" if errors == 0 else "not met"})
+    rows.append(
+        {
+            "goal": "zero errors (project)",
+            "ratio": None,
+            "errors": errors,
+            "verdict": "n/a" if errors is None else "met" if errors == 0 else "not met",
+        }
+    )
     return rows
 
 
@@ -111,19 +128,38 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> s
 
 def side_by_side(results: dict[str, dict], concurrency: int) -> str:
     """The stock-vs-project table: one row per target (results: name -> combined summary)."""
-    header = ["", "p50", "p95", f"p50 at {concurrency}", f"p95 at {concurrency}",
-              f"msg/s at {concurrency} concurrent", "Rasa RSS", "errors"]
-    rows = [[name, fmt(r.get("p50_ms"), " ms"), fmt(r.get("p95_ms"), " ms"),
-             fmt(r.get("conc_p50_ms"), " ms"), fmt(r.get("conc_p95_ms"), " ms"),
-             fmt(r.get("msg_per_s")), fmt(r.get("rss_mib"), " MB", 0), fmt(r.get("errors"))]
-            for name, r in results.items()]
+    header = [
+        "",
+        "p50",
+        "p95",
+        f"p50 at {concurrency}",
+        f"p95 at {concurrency}",
+        f"msg/s at {concurrency} concurrent",
+        "Rasa RSS",
+        "errors",
+    ]
+    rows = [
+        [
+            name,
+            fmt(r.get("p50_ms"), " ms"),
+            fmt(r.get("p95_ms"), " ms"),
+            fmt(r.get("conc_p50_ms"), " ms"),
+            fmt(r.get("conc_p95_ms"), " ms"),
+            fmt(r.get("msg_per_s")),
+            fmt(r.get("rss_mib"), " MB", 0),
+            fmt(r.get("errors")),
+        ]
+        for name, r in results.items()
+    ]
     return markdown_table(header, rows)
 
 
 def goals_table(project: dict, stock: dict) -> str:
     """The goal verdicts as a table."""
-    rows = [[g["goal"], fmt(g["errors"], " errors") if "errors" in g else fmt(g["ratio"], "x", 2), g["verdict"]]
-            for g in goal_rows(project, stock)]
+    rows = [
+        [g["goal"], fmt(g["errors"], " errors") if "errors" in g else fmt(g["ratio"], "x", 2), g["verdict"]]
+        for g in goal_rows(project, stock)
+    ]
     return markdown_table(["goal (issue 12)", "project / stock", "verdict"], rows)
 
 
@@ -136,8 +172,16 @@ def levels_table(results: dict[int, dict]) -> str:
     rows = []
     for visitors, r in results.items():
         kinds = ", ".join(f"{k}: {v}" for k, v in sorted(r.get("failures", {}).items())) or "-"
-        row = [visitors, r.get("n", 0), fmt(r.get("p50_ms"), " ms"), fmt(r.get("p95_ms"), " ms"),
-               fmt(r.get("msg_per_s")), r.get("errors", 0), kinds, fmt(r.get("session_p50_ms"), " ms")]
+        row = [
+            visitors,
+            r.get("n", 0),
+            fmt(r.get("p50_ms"), " ms"),
+            fmt(r.get("p95_ms"), " ms"),
+            fmt(r.get("msg_per_s")),
+            r.get("errors", 0),
+            kinds,
+            fmt(r.get("session_p50_ms"), " ms"),
+        ]
         if split:
             rasa, total = r.get("rasa_p50_ms"), r.get("p50_ms")
             own = None if rasa is None or total is None else max(0.0, total - rasa)
@@ -167,6 +211,7 @@ def parse_levels(spec: str) -> list[tuple[int, int]]:
 
 
 # ---------------------------------------------------------------- processes and ports
+
 
 def free_port() -> int:
     """A TCP port free on 127.0.0.1 now, never one of the project's default ports."""
@@ -252,34 +297,57 @@ async def rest_turn(session, url: str, sender: str, text: str) -> str | None:
         return None if isinstance(body, list) and body else "empty reply"
 
 
-async def rest_load(url: str, texts: Sequence[str], sequential: int, clients: int, messages: int,
-                    timeout: float, run_id: str, warmup: int = 3) -> dict:
+async def rest_load(
+    url: str,
+    texts: Sequence[str],
+    sequential: int,
+    clients: int,
+    messages: int,
+    timeout: float,
+    run_id: str,
+    warmup: int = 3,
+) -> dict:
     """Warm-up turns (not measured), N sequential first messages (fresh senders), then C concurrent clients
     x M messages each."""
     import aiohttp
 
     limit = aiohttp.TCPConnector(limit=clients + 4)
-    async with aiohttp.ClientSession(connector=limit, timeout=aiohttp.ClientTimeout(total=timeout)) as session:
+    async with aiohttp.ClientSession(
+        connector=limit, timeout=aiohttp.ClientTimeout(total=timeout)
+    ) as session:
         for i in range(warmup):  # not measured: first use of the model's components, connection set-up
-            await timed(Phase(), lambda i=i: rest_turn(session, url, f"bench-{run_id}-w{i}", texts[i % len(texts)]))
+            await timed(
+                Phase(), lambda i=i: rest_turn(session, url, f"bench-{run_id}-w{i}", texts[i % len(texts)])
+            )
         seq = Phase()
         started = time.monotonic()
         for i in range(sequential):
-            await timed(seq, lambda i=i: rest_turn(session, url, f"bench-{run_id}-s{i}", texts[i % len(texts)]))
+            await timed(
+                seq, lambda i=i: rest_turn(session, url, f"bench-{run_id}-s{i}", texts[i % len(texts)])
+            )
         seq.wall_s = time.monotonic() - started
 
         conc = Phase()
 
         async def client(c: int) -> None:
             for m in range(messages):
-                await timed(conc, lambda m=m: rest_turn(session, url, f"bench-{run_id}-c{c}",
-                                                        texts[(c + m) % len(texts)]))
+                await timed(
+                    conc,
+                    lambda m=m: rest_turn(session, url, f"bench-{run_id}-c{c}", texts[(c + m) % len(texts)]),
+                )
 
         started = time.monotonic()
         await asyncio.gather(*(client(c) for c in range(clients)))
         conc.wall_s = time.monotonic() - started
     s, c = seq.summary(), conc.summary()
-    return {"p50_ms": s.get("p50_ms"), "p95_ms": s.get("p95_ms"), "conc_p50_ms": c.get("p50_ms"),
-            "conc_p95_ms": c.get("p95_ms"), "msg_per_s": c.get("msg_per_s"),
-            "errors": seq.errors + conc.errors, "failures": dict(seq.failures + conc.failures),
-            "sequential": s, "concurrent": c}
+    return {
+        "p50_ms": s.get("p50_ms"),
+        "p95_ms": s.get("p95_ms"),
+        "conc_p50_ms": c.get("p50_ms"),
+        "conc_p95_ms": c.get("p95_ms"),
+        "msg_per_s": c.get("msg_per_s"),
+        "errors": seq.errors + conc.errors,
+        "failures": dict(seq.failures + conc.failures),
+        "sequential": s,
+        "concurrent": c,
+    }

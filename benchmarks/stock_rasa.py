@@ -19,6 +19,7 @@ What it does, bounded by timeouts at every step:
 Writes benchmarks/stock_results.json. p50/p95 are of the sequential first messages, as in issue 12;
 the concurrent phase's own p50/p95 are shown too.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,9 +63,16 @@ def build_stock(directory: Path, timeout: float) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     print(f"[stock] rasa init --no-prompt in {directory} (trains the moodbot)", flush=True)
     started = time.monotonic()
-    subprocess.run([str(RASA_BIN), "init", "--no-prompt", "--init-dir", str(directory)], cwd=directory,
-                   env=rasa_env(), check=True, timeout=timeout, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    subprocess.run(
+        [str(RASA_BIN), "init", "--no-prompt", "--init-dir", str(directory)],
+        cwd=directory,
+        env=rasa_env(),
+        check=True,
+        timeout=timeout,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
     print(f"[stock] built in {time.monotonic() - started:.0f} s", flush=True)
 
 
@@ -88,10 +96,27 @@ def start_stock(directory: Path, port: int, log_path: Path) -> subprocess.Popen:
     """`rasa run` of the moodbot on 127.0.0.1:port in its own process group."""
     with open(log_path, "wb") as log:
         return subprocess.Popen(
-            [str(RASA_BIN), "run", "--interface", "127.0.0.1", "--port", str(port), "--model", "models",
-             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
-            cwd=directory, env=rasa_env(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)
+            [
+                str(RASA_BIN),
+                "run",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--model",
+                "models",
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                "endpoints.yml",
+            ],
+            cwd=directory,
+            env=rasa_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
 
 def stop(proc: subprocess.Popen | None, timeout: float = 15) -> None:
@@ -112,10 +137,22 @@ def stop(proc: subprocess.Popen | None, timeout: float = 15) -> None:
 
 def measure(name: str, url: str, args: argparse.Namespace, run_id: str) -> dict:
     """The load against one Rasa, then the RSS of the process listening on its port."""
-    print(f"[{name}] {args.sequential} sequential, then {args.clients} x {args.messages} concurrent at {url}",
-          flush=True)
-    result = asyncio.run(rest_load(url, TEXTS, args.sequential, args.clients, args.messages, args.timeout,
-                                   f"{run_id}-{name}", args.warmup))
+    print(
+        f"[{name}] {args.sequential} sequential, then {args.clients} x {args.messages} concurrent at {url}",
+        flush=True,
+    )
+    result = asyncio.run(
+        rest_load(
+            url,
+            TEXTS,
+            args.sequential,
+            args.clients,
+            args.messages,
+            args.timeout,
+            f"{run_id}-{name}",
+            args.warmup,
+        )
+    )
     pid = pid_listening_on(urlparse(url).port or 80)
     result["rss_pid"], result["rss_mib"] = pid, rss_mib(pid)
     return result
@@ -131,7 +168,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--warmup", type=int, default=3, help="unmeasured messages to each Rasa first")
     p.add_argument("--build-timeout", type=float, default=1200.0, help="seconds for rasa init (training)")
     p.add_argument("--start-timeout", type=float, default=300.0, help="seconds for the stock Rasa to come up")
-    p.add_argument("--stock-dir", type=Path, help="build the moodbot here and keep it (default: a temp dir, removed)")
+    p.add_argument(
+        "--stock-dir", type=Path, help="build the moodbot here and keep it (default: a temp dir, removed)"
+    )
     p.add_argument("--out", type=Path, default=RESULTS_PATH)
     args = p.parse_args(argv)
     if min(args.sequential, args.clients, args.messages) < 1:
@@ -145,8 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         wait_up(project_url, None, 5)
     except (TimeoutError, RuntimeError):
-        print(f"the project's Rasa is not answering at {project_url} (start it with `make run`, or pass "
-              "--project-url)", file=sys.stderr)
+        print(
+            f"the project's Rasa is not answering at {project_url} (start it with `make run`, or pass "
+            "--project-url)",
+            file=sys.stderr,
+        )
         return 2
     temp = None if args.stock_dir else Path(tempfile.mkdtemp(prefix="stock-rasa-"))
     directory = (args.stock_dir or temp / "moodbot").resolve()
@@ -165,8 +207,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[stock] rasa run on {stock_url} (pid {proc.pid}, log {log_path})", flush=True)
         wait_up(stock_url, proc, args.start_timeout)
         run_id = uuid.uuid4().hex[:8]
-        results = {"stock Rasa (moodbot)": measure("stock", stock_url, args, run_id),
-                   "this project": measure("project", project_url, args, run_id)}
+        results = {
+            "stock Rasa (moodbot)": measure("stock", stock_url, args, run_id),
+            "this project": measure("project", project_url, args, run_id),
+        }
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -179,13 +223,21 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(temp, ignore_errors=True)
     stock, project = results["stock Rasa (moodbot)"], results["this project"]
     print()
-    print(f"{args.sequential} sequential first messages, then {args.clients} concurrent clients x "
-          f"{args.messages} messages (REST channel); p50/p95 of the sequential ones")
+    print(
+        f"{args.sequential} sequential first messages, then {args.clients} concurrent clients x "
+        f"{args.messages} messages (REST channel); p50/p95 of the sequential ones"
+    )
     print(side_by_side(results, args.clients))
     print()
     print(goals_table(project, stock))
-    report = {"run_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "sequential": args.sequential,
-              "clients": args.clients, "messages": args.messages, "texts": list(TEXTS), "results": results}
+    report = {
+        "run_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "sequential": args.sequential,
+        "clients": args.clients,
+        "messages": args.messages,
+        "texts": list(TEXTS),
+        "results": results,
+    }
     args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     print(f"\nresults: {args.out}")
     return 0

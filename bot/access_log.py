@@ -14,7 +14,12 @@ class PrivateAccessLogger(AbstractAccessLogger):
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         self.logger.info(
-            "%s %s %s %s %.3fs", request.method, request.rel_url.path, response.status, response.body_length, time
+            "%s %s %s %s %.3fs",
+            request.method,
+            request.rel_url.path,
+            response.status,
+            response.body_length,
+            time,
         )
 
     @property

@@ -134,20 +134,38 @@ class Analytics:
         await self.db.run(
             "INSERT INTO turns (at, day, channel, language, outcome, sections, latency_ms, conversation)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (turn.at, day, turn.channel, turn.language, turn.outcome, ",".join(turn.sections),
-             turn.latency_ms, self._pseudonym(day, turn.sender)),
+            (
+                turn.at,
+                day,
+                turn.channel,
+                turn.language,
+                turn.outcome,
+                ",".join(turn.sections),
+                turn.latency_ms,
+                self._pseudonym(day, turn.sender),
+            ),
         )
         text = typed_text(turn.text)
         if turn.outcome in UNANSWERED and text:
             await self.db.run(
                 "INSERT INTO unanswered (at, channel, language, outcome, topic, text, sender_key)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (turn.at, turn.channel, turn.language, turn.outcome, turn.topic, text, self._pseudonym(turn.sender)),
+                (
+                    turn.at,
+                    turn.channel,
+                    turn.language,
+                    turn.outcome,
+                    turn.topic,
+                    text,
+                    self._pseudonym(turn.sender),
+                ),
             )
 
     async def forget(self, sender: str) -> int:
         """Deletes the unanswered questions one user asked ("forget me"); returns how many."""
-        rows = await self.db.run("DELETE FROM unanswered WHERE sender_key = ? RETURNING id", (self._pseudonym(sender),))
+        rows = await self.db.run(
+            "DELETE FROM unanswered WHERE sender_key = ? RETURNING id", (self._pseudonym(sender),)
+        )
         return len(rows)
 
     async def prune(self, retention_days: int) -> int:
@@ -168,7 +186,11 @@ class Analytics:
         if not ids:
             return 0
         marks = ",".join("?" * len(ids))
-        return len(await self.db.run(f"UPDATE unanswered SET reviewed = 1 WHERE id IN ({marks}) RETURNING id", list(ids)))
+        return len(
+            await self.db.run(
+                f"UPDATE unanswered SET reviewed = 1 WHERE id IN ({marks}) RETURNING id", list(ids)
+            )
+        )
 
     async def usage(self, days: int) -> dict[str, Any]:
         since = (datetime.now(timezone.utc).date() - timedelta(days=days - 1)).isoformat()
@@ -184,8 +206,10 @@ def group_unanswered(questions: list[dict[str, Any]], examples: int = 3) -> list
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     for question in questions:
         key = (question["language"], question["topic"] or "")
-        group = groups.setdefault(key, {"language": key[0], "topic": key[1] or None, "count": 0,
-                                        "outcomes": Counter(), "examples": []})
+        group = groups.setdefault(
+            key,
+            {"language": key[0], "topic": key[1] or None, "count": 0, "outcomes": Counter(), "examples": []},
+        )
         group["count"] += 1
         group["outcomes"][question["outcome"]] += 1
         if len(group["examples"]) < examples:
@@ -225,8 +249,15 @@ def summarise(rows: Sequence[tuple[Any, ...]], since: str, days: int) -> dict[st
             sections.update(cited_sections.split(","))
     total = len(rows)
     return {
-        "days": [{"day": d, "messages": sum(messages[d].values()), "by_channel": dict(messages[d]),
-                  "conversations": len(conversations[d])} for d in all_days],
+        "days": [
+            {
+                "day": d,
+                "messages": sum(messages[d].values()),
+                "by_channel": dict(messages[d]),
+                "conversations": len(conversations[d]),
+            }
+            for d in all_days
+        ],
         "messages": total,
         "by_language": dict(by_language.most_common()),
         "by_channel": dict(by_channel.most_common()),
@@ -237,8 +268,14 @@ def summarise(rows: Sequence[tuple[Any, ...]], since: str, days: int) -> dict[st
     }
 
 
-def record_from_reply(sender: str, message: str, metadata: dict[str, Any], customs: dict[str, Any],
-                      texts: Sequence[str], latency_ms: int) -> TurnRecord:
+def record_from_reply(
+    sender: str,
+    message: str,
+    metadata: dict[str, Any],
+    customs: dict[str, Any],
+    texts: Sequence[str],
+    latency_ms: int,
+) -> TurnRecord:
     """Builds the record from what the Rasa reply carries (CONTRACTS: the closing custom message)."""
     outcome = customs.get("outcome")
     return TurnRecord(
@@ -269,7 +306,9 @@ class TurnAnalytics(Analytics):
         """The Rasa client's observer: one row per answered turn. The turns the gateway sends on the
         visitor's behalf (the widget's "new conversation") are not the visitor's messages: not counted."""
         texts = [m.text for m in turn.reply if m.text]
-        record = record_from_reply(turn.sender, turn.message, turn.metadata, turn.custom(), texts, turn.latency_ms)
+        record = record_from_reply(
+            turn.sender, turn.message, turn.metadata, turn.custom(), texts, turn.latency_ms
+        )
         if turn.metadata.get(HOUSEKEEPING) and not record.forgotten:
             return
         await self.record(record)

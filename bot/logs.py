@@ -50,4 +50,3 @@ def configure_logging(env: dict[str, str] | None = None, level: int = logging.IN
         handler.setFormatter(RedactingFormatter(FORMAT, secrets))
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
-

@@ -98,7 +98,9 @@ class RasaInstance:
 
     def weight(self, sender: str) -> int:
         """Rendezvous hashing: each sender ranks the instances in its own stable order."""
-        return int.from_bytes(hashlib.blake2b(f"{sender}\0{self.url}".encode(), digest_size=8).digest(), "big")
+        return int.from_bytes(
+            hashlib.blake2b(f"{sender}\0{self.url}".encode(), digest_size=8).digest(), "big"
+        )
 
 
 @dataclass
@@ -162,7 +164,9 @@ class RasaClient:
     async def _post(self, instance: RasaInstance, body: dict[str, Any]) -> Any:
         try:
             async with self.session.post(
-                f"{instance.url}/webhooks/rest/webhook", json=body, timeout=aiohttp.ClientTimeout(total=self.timeout)
+                f"{instance.url}/webhooks/rest/webhook",
+                json=body,
+                timeout=aiohttp.ClientTimeout(total=self.timeout),
             ) as resp:
                 if resp.status != 200:
                     raise RasaUnavailable(f"Rasa answered HTTP {resp.status}")
@@ -177,8 +181,12 @@ class RasaClient:
         instance.failures += 1
         instance.down_until = time.monotonic() + self.retry_after
         if len(self.instances) > 1:
-            log.warning("Rasa at %s failed (%s); its conversations go elsewhere for %.0f s",
-                        instance.url, exc, self.retry_after)
+            log.warning(
+                "Rasa at %s failed (%s); its conversations go elsewhere for %.0f s",
+                instance.url,
+                exc,
+                self.retry_after,
+            )
 
     @staticmethod
     def _reply(sender: str, payload: Any) -> list[BotMessage]:
@@ -189,7 +197,10 @@ class RasaClient:
             # Every turn of the assistant ends with the language marker (docs/CONTRACTS.md). Without it
             # the action server did not answer or a store failed (Rasa then replies `200 []`): never
             # show silence.
-            log.warning("Rasa answered %s without the language marker: the action server or a store is not answering", sender)
+            log.warning(
+                "Rasa answered %s without the language marker: the action server or a store is not answering",
+                sender,
+            )
             raise RasaUnavailable("reply without the language marker")
         return messages
 

@@ -135,7 +135,9 @@ class Settings:
             action_server_url=_action_server_url(env),
             default_language=env.get("DEFAULT_LANGUAGE", cls.default_language),
             data_dir=env.get("ADVISOR_DATA_DIR", cls.data_dir),
-            retention_sweep_seconds=env_int(env, "RETENTION_SWEEP_SECONDS", cls.retention_sweep_seconds, minimum=1),
+            retention_sweep_seconds=env_int(
+                env, "RETENTION_SWEEP_SECONDS", cls.retention_sweep_seconds, minimum=1
+            ),
             rasa_max_concurrent=env_int(env, "RASA_MAX_CONCURRENT", cls.rasa_max_concurrent, minimum=1),
             database_url=env.get("DATABASE_URL", "").strip(),
             redis_url=env.get("REDIS_URL", "").strip(),

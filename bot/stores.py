@@ -49,7 +49,9 @@ def limits_storage(redis_url: str):  # type: ignore[no-untyped-def]
     if not redis_url:
         return MemoryStorage(), None
     pool = redis_pool(redis_url)
-    storage = RedisStorage("async+" + redis_url, implementation="redispy", wrap_exceptions=True, connection_pool=pool)
+    storage = RedisStorage(
+        "async+" + redis_url, implementation="redispy", wrap_exceptions=True, connection_pool=pool
+    )
     return storage, pool
 
 

@@ -14,9 +14,7 @@ from rasa.shared.nlu.training_data.message import Message
 from components.segmentation import segment
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class MultilingualTokenizer(Tokenizer):
     """Segments Chinese, Japanese and Korean properly and alphabetic languages by words."""
 

@@ -19,7 +19,9 @@ _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 _HANGUL = r"\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f\u30fc"
 _LETTERS = rf"[^\W_{_CJK}{_HANGUL}]"
-_RUNS = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<hangul>[{_HANGUL}]+(?:[\s]*[{_HANGUL}]+)*)|(?P<word>{_LETTERS}+(?:['’\-]{_LETTERS}+)*)")
+_RUNS = re.compile(
+    rf"(?P<cjk>[{_CJK}]+)|(?P<hangul>[{_HANGUL}]+(?:[\s]*[{_HANGUL}]+)*)|(?P<word>{_LETTERS}+(?:['’\-]{_LETTERS}+)*)"
+)
 
 
 @lru_cache(maxsize=1)

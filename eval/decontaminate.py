@@ -9,6 +9,7 @@ than dropping the held-out question, keeps the frozen set whole; it can only mak
 Formulaic texts (greetings, one-word answers) are exempt, as in the scorer. Lines are deleted in place,
 so comments and layout of the YAML files stay as they were.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,9 +47,9 @@ def copying_lines(path: Path, heldout: list[str], marker: str) -> list[int]:
         stripped = line.strip()
         if not stripped.startswith(marker):
             continue
-        text = stripped[len(marker):].strip()
+        text = stripped[len(marker) :].strip()
         if text.startswith("text:"):  # a dev question: - text: ...
-            text = text[len("text:"):].strip()
+            text = text[len("text:") :].strip()
         elif text.startswith("{"):  # a one-line entry: - {text: "...", intent: ...}
             text = str((yaml.safe_load(text) or {}).get("text") or "")
         text = text.strip("'\"")
@@ -78,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         if path.parent in DEV_DIRS:  # a dev question may span several lines: drop the whole entry
             hits = [m for n in hits for m in range(n, _entry_end(lines, n))]
         if not args.dry_run:
-            path.write_text("".join(line for m, line in enumerate(lines) if m not in set(hits)), encoding="utf-8")
+            path.write_text(
+                "".join(line for m, line in enumerate(lines) if m not in set(hits)), encoding="utf-8"
+            )
         removed += 1
     print(f"{'would change' if args.dry_run else 'changed'} {removed} files")
     return 0

@@ -10,6 +10,7 @@ answering action, `action_best_guess` for nlu_fallback) and checks the reply as 
 policies are not simulated: confirm a choice with eval/score.py against the running services.
 Never point it at the headline set: its failures are not to be read.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,8 +74,10 @@ def reply_text(question, parsed: dict, domain: dict) -> str | None:
     else:
         return None
     latest = {**parsed, "text": question.text, "entities": [], "metadata": {}}
-    events = [{"event": "action", "name": "action_listen"},
-              {"event": "user", "text": question.text, "parse_data": latest, "metadata": {}}]
+    events = [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": question.text, "parse_data": latest, "metadata": {}},
+    ]
     tracker = Tracker("offline", {}, latest, events, False, None, {}, "action_listen")
     dispatcher = CollectingDispatcher()
     asyncio.run(action.run(dispatcher, tracker, domain))

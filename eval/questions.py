@@ -2,6 +2,7 @@
 
 Shared by eval/score.py, benchmarks/bench.py and eval/selftest.py. Needs PyYAML (in .venv/rasa).
 """
+
 from __future__ import annotations
 
 import re
@@ -13,18 +14,30 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HELDOUT_DIR = REPO_ROOT / "eval" / "unseen2"  # the headline set: written from the paper, frozen
-DEV_DIRS = tuple(REPO_ROOT / "eval" / name for name in ("dev", "heldout", "heldout_fresh", "unseen"))  # tuned on
+DEV_DIRS = tuple(
+    REPO_ROOT / "eval" / name for name in ("dev", "heldout", "heldout_fresh", "unseen")
+)  # tuned on
 FROZEN_DIRS = (REPO_ROOT / "eval" / "unseen",)  # an earlier headline set: never edited, even as a dev set
 NLU_DIR = REPO_ROOT / "data" / "nlu"
-ASKS_DIR = REPO_ROOT / "actions" / "kb" / "data" / "asks"  # the KB's typical questions: the search learns from them too
+ASKS_DIR = (
+    REPO_ROOT / "actions" / "kb" / "data" / "asks"
+)  # the KB's typical questions: the search learns from them too
 LANGUAGES_FILE = REPO_ROOT / "actions" / "kb" / "data" / "languages.yml"  # the one list of languages
 LANGUAGES = tuple(
     entry["code"] for entry in yaml.safe_load(LANGUAGES_FILE.read_text(encoding="utf-8"))["languages"]
 )
 EXPECTS = ("answer", "out_of_scope", "smalltalk")
 TURN_EXPECTS = EXPECTS + ("cited", "any")
-CLASSES = ("digression", "interest_up_front", "free_answer", "follow_up_list", "follow_up_recommendation",
-           "button_language", "cancel", "other")
+CLASSES = (
+    "digression",
+    "interest_up_front",
+    "free_answer",
+    "follow_up_list",
+    "follow_up_recommendation",
+    "button_language",
+    "cancel",
+    "other",
+)
 NEAR_DUPLICATE = 0.8  # normalized similarity at which a held-out text counts as a copy
 DOMAIN_DIR = REPO_ROOT / "domain"
 
@@ -102,8 +115,15 @@ def _question_from_entry(entry: dict, lang: str, source: str) -> Question:
     sections = tuple(str(s) for s in entry["sections"])
     if not set(sections) <= SECTION_IDS:
         raise ValueError(f"{where}: unknown section ids {sorted(set(sections) - SECTION_IDS)}")
-    return Question(lang, str(entry["text"]), entry["intent"], sections,
-                    tuple(str(f) for f in entry["facts"]), entry["expect"], source)
+    return Question(
+        lang,
+        str(entry["text"]),
+        entry["intent"],
+        sections,
+        tuple(str(f) for f in entry["facts"]),
+        entry["expect"],
+        source,
+    )
 
 
 def _sections_of(entry: dict, where: str) -> tuple[str, ...]:
@@ -122,8 +142,13 @@ def _step_from_entry(entry: dict, where: str) -> Step:
     press = entry.get("press")
     if press is not None and (not isinstance(press, int) or press < 1):
         raise ValueError(f"{where}: press is a button number from 1")
-    return Step(str(entry["text"]) if "text" in entry else None, press, entry["expect"],
-                _sections_of(entry, where), tuple(str(f) for f in entry.get("facts") or ()))
+    return Step(
+        str(entry["text"]) if "text" in entry else None,
+        press,
+        entry["expect"],
+        _sections_of(entry, where),
+        tuple(str(f) for f in entry.get("facts") or ()),
+    )
 
 
 def _conversation_from_entry(entry: dict, lang: str, source: str) -> Conversation:
@@ -158,7 +183,9 @@ def load_heldout(directory: Path = HELDOUT_DIR, langs: tuple[str, ...] = LANGUAG
     return _load_entries(directory, langs, "questions", _question_from_entry)
 
 
-def load_conversations(directory: Path = HELDOUT_DIR, langs: tuple[str, ...] = LANGUAGES) -> list[Conversation]:
+def load_conversations(
+    directory: Path = HELDOUT_DIR, langs: tuple[str, ...] = LANGUAGES
+) -> list[Conversation]:
     """Loads the conversations of <directory>/<lang>.yml (sets without any give an empty list)."""
     return _load_entries(directory, langs, "conversations", _conversation_from_entry)
 
@@ -187,7 +214,9 @@ def kb_ask_texts(directory: Path = ASKS_DIR) -> set[str]:
     them as the classifier is on data/nlu, so a held-out question must not copy them either."""
     texts: set[str] = set()
     for path in sorted(Path(directory).glob("*.yml")):
-        for questions in ((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("asks") or {}).values():
+        for questions in (
+            (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("asks") or {}
+        ).values():
             texts.update(normalize(q) for q in questions)
     return texts
 

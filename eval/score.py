@@ -9,6 +9,7 @@ Environment: RASA_URL (default http://127.0.0.1:5005). Each question goes to
 POST /webhooks/rest/webhook with a fresh sender id and no metadata. See eval/README.md for the checks.
 Exit codes: 0 ok, 1 --min-accuracy missed, 2 server unreachable.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,11 +59,16 @@ MIN_LINGUA_CONFIDENCE = 0.5
 
 # ---------------------------------------------------------------- talking to Rasa
 
+
 def post_message(url: str, sender: str, text: str, timeout: float) -> list[dict]:
     """Sends one user message to the REST channel exactly as an API client without metadata would."""
     body = json.dumps({"sender": sender, "message": text}).encode("utf-8")
-    request = urllib.request.Request(f"{url.rstrip('/')}/webhooks/rest/webhook", data=body,
-                                     headers={"Content-Type": "application/json"}, method="POST")
+    request = urllib.request.Request(
+        f"{url.rstrip('/')}/webhooks/rest/webhook",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read().decode("utf-8") or "[]")
 
@@ -82,6 +88,7 @@ def fresh_sender(run_id: str, index: int) -> str:
 
 
 # ---------------------------------------------------------------- reading a reply
+
 
 def reply_texts(messages: list[dict]) -> list[str]:
     """The texts the user would read (message texts only)."""
@@ -127,6 +134,7 @@ def digit_runs(text: str) -> set[str]:
 
 # ---------------------------------------------------------------- reply language from the text
 
+
 def _script_counts(text: str) -> dict[str, int]:
     """Letters per script: hangul, kana, han, cyrillic, latin."""
     counts = dict.fromkeys(("hangul", "kana", "han", "cyrillic", "latin"), 0)
@@ -149,8 +157,10 @@ def _script_counts(text: str) -> dict[str, int]:
 def _latin_detector():
     """lingua restricted to the four Latin-script languages of the project (built once, ~1 s)."""
     from lingua import Language, LanguageDetectorBuilder
+
     return LanguageDetectorBuilder.from_languages(
-        Language.ENGLISH, Language.GERMAN, Language.FRENCH, Language.SPANISH).build()
+        Language.ENGLISH, Language.GERMAN, Language.FRENCH, Language.SPANISH
+    ).build()
 
 
 def _detect_latin(text: str) -> str | None:
@@ -175,6 +185,7 @@ def bibliographic_quotes(path: Path = PAPER_META) -> tuple[str, ...]:
     """Names, affiliations, funders and references as the paper prints them (never translated, by design)."""
     try:
         import yaml
+
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, ValueError):
         return ()
@@ -211,6 +222,7 @@ def detect_reply_language(text: str) -> str | None:
 
 
 # ---------------------------------------------------------------- the three checks
+
 
 @dataclass
 class Verdict:
@@ -251,6 +263,7 @@ def check_language(q: Question, messages: list[dict], v: Verdict) -> None:
 def ui_strings(lang: str) -> dict:
     """The assistant's UI strings in one language (to recognise non-answers and the out-of-scope reply)."""
     import yaml
+
     return yaml.safe_load((UI_DIR / f"{lang}.yml").read_text(encoding="utf-8")) or {}
 
 
@@ -373,7 +386,9 @@ def run_conversation(url: str, c: Conversation, sender: str, timeout: float) -> 
         label = step.text if step.text is not None else f"[press {step.press}: {message}]"
         q = Question(c.lang, label, "", step.sections, step.facts, step.expect)
         if message is None:
-            cv.turns.append(Verdict(c.lang, label, "", step.expect, reasons=[f"turn {n}: no button {step.press}"]))
+            cv.turns.append(
+                Verdict(c.lang, label, "", step.expect, reasons=[f"turn {n}: no button {step.press}"])
+            )
             break
         started = time.monotonic()
         try:
@@ -389,13 +404,19 @@ def run_conversation(url: str, c: Conversation, sender: str, timeout: float) -> 
 
 # ---------------------------------------------------------------- reporting
 
+
 def _percent(verdicts: list[Verdict], key: str) -> float:
     """Share of verdicts with `key` true, in percent (0 for none)."""
     return round(100.0 * sum(getattr(v, key) for v in verdicts) / len(verdicts), 1) if verdicts else 0.0
 
 
-def summarize(verdicts: list[Verdict], refused: list[Question], langs: tuple[str, ...],
-              conversations: list[ConversationVerdict] = (), refused_conversations: list = ()) -> dict:
+def summarize(
+    verdicts: list[Verdict],
+    refused: list[Question],
+    langs: tuple[str, ...],
+    conversations: list[ConversationVerdict] = (),
+    refused_conversations: list = (),
+) -> dict:
     """Per-language counts and percentages: single questions, conversations, and both together."""
     summary = {}
     for lang in langs + ("all",):
@@ -403,13 +424,17 @@ def summarize(verdicts: list[Verdict], refused: list[Question], langs: tuple[str
         convs = [c for c in conversations if lang in ("all", c.lang)]
         both = len(mine) + len(convs)
         summary[lang] = {
-            "n": len(mine), "refused": sum(1 for q in refused if lang in ("all", q.lang)),
+            "n": len(mine),
+            "refused": sum(1 for q in refused if lang in ("all", q.lang)),
             **{key: _percent(mine, key) for key in ("language_ok", "citation_ok", "facts_ok", "all_ok")},
             "conversations": len(convs),
             "conversations_refused": sum(1 for c in refused_conversations if lang in ("all", c.lang)),
             "conversations_ok": _percent(convs, "all_ok"),
-            "overall_ok": round(100.0 * (sum(v.all_ok for v in mine) + sum(c.all_ok for c in convs)) / both, 1)
-            if both else 0.0,
+            "overall_ok": round(
+                100.0 * (sum(v.all_ok for v in mine) + sum(c.all_ok for c in convs)) / both, 1
+            )
+            if both
+            else 0.0,
         }
     return summary
 
@@ -417,19 +442,28 @@ def summarize(verdicts: list[Verdict], refused: list[Question], langs: tuple[str
 def summarize_classes(conversations: list[ConversationVerdict]) -> dict:
     """Share of right conversations per class (digression, interest up front, ...)."""
     classes = sorted({c.cls for c in conversations})
-    return {cls: {"n": sum(c.cls == cls for c in conversations),
-                  "ok": _percent([c for c in conversations if c.cls == cls], "all_ok")} for cls in classes}
+    return {
+        cls: {
+            "n": sum(c.cls == cls for c in conversations),
+            "ok": _percent([c for c in conversations if c.cls == cls], "all_ok"),
+        }
+        for cls in classes
+    }
 
 
 def format_table(summary: dict) -> str:
     """Plain-text table, one row per language: single questions, conversations, both."""
-    header = (f"{'lang':<5}{'n':>4}{'refused':>9}{'language ok':>13}{'citation ok':>13}{'facts ok':>10}"
-              f"{'single ok':>11}{'convs':>7}{'conv ok':>9}{'overall':>9}")
+    header = (
+        f"{'lang':<5}{'n':>4}{'refused':>9}{'language ok':>13}{'citation ok':>13}{'facts ok':>10}"
+        f"{'single ok':>11}{'convs':>7}{'conv ok':>9}{'overall':>9}"
+    )
     rows = [header, "-" * len(header)]
     for lang, s in summary.items():
-        rows.append(f"{lang:<5}{s['n']:>4}{s['refused']:>9}{s['language_ok']:>12.1f}%"
-                    f"{s['citation_ok']:>12.1f}%{s['facts_ok']:>9.1f}%{s['all_ok']:>10.1f}%"
-                    f"{s['conversations']:>7}{s['conversations_ok']:>8.1f}%{s['overall_ok']:>8.1f}%")
+        rows.append(
+            f"{lang:<5}{s['n']:>4}{s['refused']:>9}{s['language_ok']:>12.1f}%"
+            f"{s['citation_ok']:>12.1f}%{s['facts_ok']:>9.1f}%{s['all_ok']:>10.1f}%"
+            f"{s['conversations']:>7}{s['conversations_ok']:>8.1f}%{s['overall_ok']:>8.1f}%"
+        )
     return "\n".join(rows)
 
 
@@ -447,8 +481,10 @@ def format_conversation_failures(conversations: list[ConversationVerdict], verbo
         lines.append(f"{'ok  ' if c.all_ok else 'FAIL'} [{c.lang}] conversation {c.id} ({c.cls})")
         for t in c.turns:
             reply = " ".join(t.reply.split())[:160]
-            lines.append(f"   {'ok ' if t.all_ok else 'BAD'} {t.text!r} ({t.expect}): {'; '.join(t.reasons) or '-'}\n"
-                         f"         reply: {reply!r}")
+            lines.append(
+                f"   {'ok ' if t.all_ok else 'BAD'} {t.text!r} ({t.expect}): {'; '.join(t.reasons) or '-'}\n"
+                f"         reply: {reply!r}"
+            )
     return "\n".join(lines)
 
 
@@ -460,20 +496,39 @@ def format_failures(verdicts: list[Verdict], verbose: bool) -> str:
             continue
         status = "ok  " if v.all_ok else "FAIL"
         reply = " ".join(v.reply.split())[:160]
-        lines.append(f"{status} [{v.lang}] {v.text!r} ({v.intent}): {'; '.join(v.reasons) or '-'}\n"
-                     f"      reply: {reply!r}")
+        lines.append(
+            f"{status} [{v.lang}] {v.text!r} ({v.intent}): {'; '.join(v.reasons) or '-'}\n"
+            f"      reply: {reply!r}"
+        )
     return "\n".join(lines)
 
 
-def write_results(path: Path, url: str, summary: dict, verdicts: list[Verdict], refused: list[Question],
-                  conversations: list[ConversationVerdict] = (), refused_conversations: list = ()) -> None:
+def write_results(
+    path: Path,
+    url: str,
+    summary: dict,
+    verdicts: list[Verdict],
+    refused: list[Question],
+    conversations: list[ConversationVerdict] = (),
+    refused_conversations: list = (),
+) -> None:
     """Machine-readable results for the README and later comparison."""
     doc = {
-        "url": url, "run_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "summary": summary,
+        "url": url,
+        "run_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "summary": summary,
         "classes": summarize_classes(list(conversations)),
         "questions": [dict(asdict(v), all_ok=v.all_ok) for v in verdicts],
-        "conversations": [{"lang": c.lang, "id": c.id, "class": c.cls, "all_ok": c.all_ok,
-                           "turns": [dict(asdict(t), all_ok=t.all_ok) for t in c.turns]} for c in conversations],
+        "conversations": [
+            {
+                "lang": c.lang,
+                "id": c.id,
+                "class": c.cls,
+                "all_ok": c.all_ok,
+                "turns": [dict(asdict(t), all_ok=t.all_ok) for t in c.turns],
+            }
+            for c in conversations
+        ],
         "refused_as_near_copies": [{"lang": q.lang, "text": q.text} for q in refused]
         + [{"lang": c.lang, "conversation": c.id} for c in refused_conversations],
     }
@@ -488,6 +543,7 @@ def missed_languages(summary: dict, min_accuracy: float) -> list[str]:
 
 # ---------------------------------------------------------------- main
 
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options (see the module docstring)."""
     p = argparse.ArgumentParser(description="Score the held-out set through the Rasa REST channel.")
@@ -499,8 +555,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     p.add_argument("--min-accuracy", type=float, default=None)
     p.add_argument("--check-overlap", action="store_true", help="only report overlap with training data")
-    p.add_argument("--keep-copies", action="store_true",
-                   help="score near-copies too (only to measure a model trained before the set existed)")
+    p.add_argument(
+        "--keep-copies",
+        action="store_true",
+        help="score near-copies too (only to measure a model trained before the set existed)",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="print every question and reply")
     return p.parse_args(argv)
 
@@ -509,7 +568,11 @@ def main(argv: list[str] | None = None) -> int:
     """Loads, guards against training overlap, asks every question, prints and saves the scores."""
     args = parse_args(argv)
     langs = tuple(code for code in args.langs.split(",") if code)
-    known = set() if args.keep_copies else load_training_texts(args.nlu_dir) | other_heldout_texts(args.heldout_dir)
+    known = (
+        set()
+        if args.keep_copies
+        else load_training_texts(args.nlu_dir) | other_heldout_texts(args.heldout_dir)
+    )
     questions, refused = split_by_overlap(load_heldout(args.heldout_dir, langs), known)
     dialogues, refused_dialogues = split_by_overlap(load_conversations(args.heldout_dir, langs), known)
     for q in refused:
@@ -524,9 +587,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Rasa is not answering at {args.url} (start it with `make run`)", file=sys.stderr)
         return 2
     run_id = uuid.uuid4().hex[:8]
-    verdicts = [ask_and_score(args.url, q, fresh_sender(run_id, i), args.timeout) for i, q in enumerate(questions)]
-    played = [run_conversation(args.url, c, fresh_sender(run_id, f"c{i}"), args.timeout)
-              for i, c in enumerate(dialogues)]
+    verdicts = [
+        ask_and_score(args.url, q, fresh_sender(run_id, i), args.timeout) for i, q in enumerate(questions)
+    ]
+    played = [
+        run_conversation(args.url, c, fresh_sender(run_id, f"c{i}"), args.timeout)
+        for i, c in enumerate(dialogues)
+    ]
     summary = summarize(verdicts, refused, langs, played, refused_dialogues)
     if args.verbose or Path(args.heldout_dir).resolve() != HELDOUT_DIR.resolve():
         print(format_failures(verdicts, args.verbose))

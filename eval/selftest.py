@@ -6,6 +6,7 @@ The fake server answers every held-out question with a reply built from the ques
 expectations, except for a few questions whose reply is deliberately broken in one way each;
 the tests check that the scorer passes the good replies and catches exactly the broken ones.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -75,8 +76,15 @@ for _c in CONVERSATIONS:
         STEPS[key] = (_c, _n, _step)
 
 
-def good_reply(lang: str, expect: str, sections, facts, intent: str = "", next_press: str | None = None,
-               press_position: int = 1) -> list[dict]:
+def good_reply(
+    lang: str,
+    expect: str,
+    sections,
+    facts,
+    intent: str = "",
+    next_press: str | None = None,
+    press_position: int = 1,
+) -> list[dict]:
     """What a right reply looks like: text in the language, facts, citation, then the language marker."""
     ui = score.ui_strings(lang)
     if expect == "out_of_scope":
@@ -125,8 +133,14 @@ def step_reply(conversation, n: int, step) -> list[dict]:
     """A right reply to a conversation turn, with a button to press when the next turn presses one."""
     following = conversation.steps[n + 1] if n + 1 < len(conversation.steps) else None
     press = f"/press_{conversation.id}_{n + 1}" if following is not None and following.press else None
-    reply = good_reply(conversation.lang, step.expect, step.sections, step.facts, next_press=press,
-                       press_position=following.press if press else 1)
+    reply = good_reply(
+        conversation.lang,
+        step.expect,
+        step.sections,
+        step.facts,
+        next_press=press,
+        press_position=following.press if press else 1,
+    )
     if conversation is BROKEN_CONVERSATION and n == 1:
         reply[1]["custom"]["language"] = "en"
     return reply
@@ -192,7 +206,9 @@ class HeldoutSetTest(unittest.TestCase):
             cited = {s for q in mine for s in q.sections}
             self.assertLessEqual({str(n) for n in range(1, 14)}, cited, lang)
             self.assertTrue(any("30" in f for q in mine for f in q.facts), lang)
-            self.assertTrue({"digression", "interest_up_front", "button_language"} <= {c.cls for c in convs}, lang)
+            self.assertTrue(
+                {"digression", "interest_up_front", "button_language"} <= {c.cls for c in convs}, lang
+            )
 
     def test_texts_are_unique(self):
         questions = load_heldout()
@@ -221,9 +237,12 @@ class CheckTest(unittest.TestCase):
             self.assertEqual(score.detect_reply_language(text + " (§9) Wuxi"), lang)
 
     def test_bibliographic_quotes_do_not_decide_the_language(self):
-        reply = ("Autores:\n• Liao Guoqiang — Sichuan University of Science & Engineering, Sichuan\n"
-                 "• Liao Yu — Chengdu Municipal Waterworks Co., Ltd, Sichuan\nReferencias:\n"
-                 + "\n".join(score.bibliographic_quotes()) + "\nEste es el artículo sobre la industria cultural.")
+        reply = (
+            "Autores:\n• Liao Guoqiang — Sichuan University of Science & Engineering, Sichuan\n"
+            "• Liao Yu — Chengdu Municipal Waterworks Co., Ltd, Sichuan\nReferencias:\n"
+            + "\n".join(score.bibliographic_quotes())
+            + "\nEste es el artículo sobre la industria cultural."
+        )
         self.assertGreater(len(score.bibliographic_quotes()), 5)
         self.assertEqual(score.detect_reply_language(reply), "es")
 
@@ -235,9 +254,13 @@ class CheckTest(unittest.TestCase):
 
     def test_numbers_on_buttons_are_not_invented_figures(self):
         q = next(q for q in QUESTIONS if q.lang == "en" and q.expect == "out_of_scope")
-        reply = [{"text": score.ui_strings("en")["out_of_scope"],
-                  "buttons": [{"title": "The 12 measures", "payload": "/list_measures"}]},
-                 {"custom": {"language": "en"}}]
+        reply = [
+            {
+                "text": score.ui_strings("en")["out_of_scope"],
+                "buttons": [{"title": "The 12 measures", "payload": "/list_measures"}],
+            },
+            {"custom": {"language": "en"}},
+        ]
         self.assertTrue(score.score_question(q, reply).all_ok)
         reply[0]["text"] += " It costs 140 dollars."
         self.assertFalse(score.score_question(q, reply).citation_ok)
@@ -258,11 +281,23 @@ class ScoreEndToEndTest(unittest.TestCase):
         cls.nlu = Path(cls.tmp.name) / "nlu" / "en"
         cls.nlu.mkdir(parents=True)
         cls.copied = next(q.text for q in reversed(QUESTIONS) if q.lang == "en" and len(q.text) > 30)
-        (cls.nlu / "t.yml").write_text('version: "3.1"\nnlu:\n- intent: paper_info\n  examples: |\n'
-                                       f"    - {cls.copied[:-2]}\n", encoding="utf-8")
+        (cls.nlu / "t.yml").write_text(
+            f'version: "3.1"\nnlu:\n- intent: paper_info\n  examples: |\n    - {cls.copied[:-2]}\n',
+            encoding="utf-8",
+        )
         with FakeRasa() as server:
-            cls.code = score.main(["--url", server.url, "--out", str(cls.out), "--nlu-dir", str(cls.nlu.parent),
-                                   "--min-accuracy", "0.99"])
+            cls.code = score.main(
+                [
+                    "--url",
+                    server.url,
+                    "--out",
+                    str(cls.out),
+                    "--nlu-dir",
+                    str(cls.nlu.parent),
+                    "--min-accuracy",
+                    "0.99",
+                ]
+            )
             cls.senders = list(server.app["senders"])
         cls.results = json.loads(cls.out.read_text(encoding="utf-8"))
         cls.verdicts = {v["text"]: v for v in cls.results["questions"]}
@@ -278,10 +313,16 @@ class ScoreEndToEndTest(unittest.TestCase):
                 self.assertTrue(v["all_ok"], (text, v["reasons"]))
 
     def test_each_broken_reply_fails_for_its_reason(self):
-        expected_failure = {"wrong_marker": "language_ok", "wrong_text_language": "language_ok",
-                            "no_citation": "citation_ok", "no_fact": "facts_ok",
-                            "oos_number": "citation_ok", "smalltalk_cites": "citation_ok",
-                            "did_you_mean": "understood", "not_the_oos_reply": "understood"}
+        expected_failure = {
+            "wrong_marker": "language_ok",
+            "wrong_text_language": "language_ok",
+            "no_citation": "citation_ok",
+            "no_fact": "facts_ok",
+            "oos_number": "citation_ok",
+            "smalltalk_cites": "citation_ok",
+            "did_you_mean": "understood",
+            "not_the_oos_reply": "understood",
+        }
         for text, how in BROKEN.items():
             v = self.verdicts[text]
             self.assertFalse(v[expected_failure[how]], (text, how, v))
@@ -290,7 +331,9 @@ class ScoreEndToEndTest(unittest.TestCase):
     def test_conversations_pass_turn_by_turn_and_one_bad_turn_fails_the_conversation(self):
         for cid, c in self.conversations.items():
             self.assertEqual(c["all_ok"], cid != BROKEN_CONVERSATION.id, (cid, c["turns"]))
-        pressed = [t for c in self.conversations.values() for t in c["turns"] if t["text"].startswith("[press")]
+        pressed = [
+            t for c in self.conversations.values() for t in c["turns"] if t["text"].startswith("[press")
+        ]
         self.assertTrue(pressed and all(t["all_ok"] for t in pressed if "/press_es" not in t["text"]))
 
     def test_near_copy_of_training_data_is_refused(self):
@@ -303,7 +346,9 @@ class ScoreEndToEndTest(unittest.TestCase):
         self.assertEqual(self.code, 1)  # broken replies put some languages below 99 %
 
     def test_unreachable_server_exits_2(self):
-        self.assertEqual(score.main(["--url", "http://127.0.0.1:9", "--out", str(self.out), "--langs", "en"]), 2)
+        self.assertEqual(
+            score.main(["--url", "http://127.0.0.1:9", "--out", str(self.out), "--langs", "en"]), 2
+        )
 
 
 class BenchTest(unittest.TestCase):
@@ -341,12 +386,16 @@ class BenchTest(unittest.TestCase):
         scores = bench.nlu_scores(questions, predicted, ("en", "de"), raw)
         self.assertEqual(scores["all"]["n"], len(questions))
         en = [q for q in questions if q.lang == "en"]
-        self.assertAlmostEqual(scores["en"]["accuracy"], round(sum(q.intent == "greet" for q in en) / len(en), 3))
+        self.assertAlmostEqual(
+            scores["en"]["accuracy"], round(sum(q.intent == "greet" for q in en) / len(en), 3)
+        )
         self.assertLess(scores["de"]["f1"], 0.1)
 
     def test_raw_intent_skips_the_fallback_label(self):
-        parsed = {"intent": {"name": "nlu_fallback"},
-                  "intent_ranking": [{"name": "nlu_fallback"}, {"name": "trends"}, {"name": "talent"}]}
+        parsed = {
+            "intent": {"name": "nlu_fallback"},
+            "intent_ranking": [{"name": "nlu_fallback"}, {"name": "trends"}, {"name": "talent"}],
+        }
         self.assertEqual(bench.raw_intent(parsed), "trends")
 
     def test_latency_is_bounded(self):

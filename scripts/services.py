@@ -57,14 +57,23 @@ def _env_flag(env: dict[str, str], name: str) -> bool:
 def _redis_env(redis_url: str) -> dict[str, str]:
     """Splits REDIS_URL (redis://[:password@]host[:port][/db]) into the lock store's fields."""
     if not redis_url:
-        return {"LOCK_STORE_TYPE": "in_memory", "REDIS_HOST": "", "REDIS_PORT": "6379",
-                "REDIS_PASSWORD": "", "REDIS_DB": "1"}
+        return {
+            "LOCK_STORE_TYPE": "in_memory",
+            "REDIS_HOST": "",
+            "REDIS_PORT": "6379",
+            "REDIS_PASSWORD": "",
+            "REDIS_DB": "1",
+        }
     parts = urllib.parse.urlsplit(redis_url)
     if parts.scheme not in {"redis", "rediss"} or not parts.hostname:
         raise SystemExit(f"REDIS_URL must look like redis://host:6379/1, got {redis_url!r}")
-    return {"LOCK_STORE_TYPE": "redis", "REDIS_HOST": parts.hostname,
-            "REDIS_PORT": str(parts.port or 6379), "REDIS_PASSWORD": parts.password or "",
-            "REDIS_DB": parts.path.lstrip("/") or "1"}
+    return {
+        "LOCK_STORE_TYPE": "redis",
+        "REDIS_HOST": parts.hostname,
+        "REDIS_PORT": str(parts.port or 6379),
+        "REDIS_PASSWORD": parts.password or "",
+        "REDIS_DB": parts.path.lstrip("/") or "1",
+    }
 
 
 def _count(env: dict[str, str], name: str, default: int) -> int:
@@ -107,7 +116,9 @@ def _check_loopback(env: dict[str, str]) -> None:
     sender id, the action server runs any action for any tracker it is sent): reachable from other
     machines, anyone could read or write conversations and leads. They listen on loopback unless the
     operator says otherwise with ALLOW_PUBLIC_BIND=1 (e.g. containers on a private network)."""
-    public = [f"{name}={env[name]}" for name in ("RASA_HOST", "ACTION_SERVER_HOST") if not is_loopback(env[name])]
+    public = [
+        f"{name}={env[name]}" for name in ("RASA_HOST", "ACTION_SERVER_HOST") if not is_loopback(env[name])
+    ]
     if not public:
         return
     if not _env_flag(env, "ALLOW_PUBLIC_BIND"):
@@ -116,8 +127,10 @@ def _check_loopback(env: dict[str, str]) -> None:
             " have no authentication and must only be reachable from this machine (127.0.0.1). Set"
             " ALLOW_PUBLIC_BIND=1 only if a firewall or private network keeps them from the internet."
         )
-    log(f"WARNING: ALLOW_PUBLIC_BIND=1: {', '.join(public)} listens beyond loopback; Rasa and the action"
-        " server have no authentication: keep them behind a firewall or on a private network")
+    log(
+        f"WARNING: ALLOW_PUBLIC_BIND=1: {', '.join(public)} listens beyond loopback; Rasa and the action"
+        " server have no authentication: keep them behind a firewall or on a private network"
+    )
 
 
 def instance_urls(env: dict[str, str], host_key: str, port_key: str, count: int) -> list[str]:
@@ -137,9 +150,7 @@ def service_env(base: dict[str, str] | None = None) -> dict[str, str]:
     env.update(_redis_env(env.get("REDIS_URL", "").strip()))
     env.setdefault("ACTION_SERVER_HOST", "127.0.0.1")
     env.setdefault("ACTION_SERVER_PORT", "5055")
-    env["ACTION_SERVER_URL"] = (
-        f"http://{env['ACTION_SERVER_HOST']}:{env['ACTION_SERVER_PORT']}/webhook"
-    )
+    env["ACTION_SERVER_URL"] = f"http://{env['ACTION_SERVER_HOST']}:{env['ACTION_SERVER_PORT']}/webhook"
     env["SANIC_HOST"] = env["ACTION_SERVER_HOST"]  # rasa_sdk reads its bind address from here
     env.setdefault("RASA_HOST", "127.0.0.1")
     env.setdefault("RASA_PORT", "5005")
@@ -149,8 +160,9 @@ def service_env(base: dict[str, str] | None = None) -> dict[str, str]:
     env["ACTION_SERVERS"] = str(_count(env, "ACTION_SERVERS", int(env["RASA_INSTANCES"])))
     _check_shared_stores(env)
     if int(env["RASA_INSTANCES"]) > 1:
-        env.setdefault("RASA_URLS", ",".join(
-            instance_urls(env, "RASA_HOST", "RASA_PORT", int(env["RASA_INSTANCES"]))))
+        env.setdefault(
+            "RASA_URLS", ",".join(instance_urls(env, "RASA_HOST", "RASA_PORT", int(env["RASA_INSTANCES"])))
+        )
     env.setdefault("GATEWAY_HOST", "127.0.0.1")
     env.setdefault("GATEWAY_PORT", "8080")
     # Small machines: a few threads each, no telemetry, quiet TensorFlow.
@@ -189,16 +201,32 @@ def model_path() -> Path:
 
 def train_if_needed(env: dict[str, str], force: bool = False) -> None:
     wanted = training_fingerprint()
-    if not force and model_path().exists() and FINGERPRINT.exists() \
-            and FINGERPRINT.read_text().strip() == wanted:
+    if (
+        not force
+        and model_path().exists()
+        and FINGERPRINT.exists()
+        and FINGERPRINT.read_text().strip() == wanted
+    ):
         log(f"model is up to date ({model_path().relative_to(ROOT)}), not retraining")
         return
     log("training the model (config, domain, data or components changed)...")
     started = time.monotonic()
     MODEL_DIR.mkdir(exist_ok=True)
-    command = [str(RASA_BIN / "rasa"), "train", "--domain", "domain", "--data", "data",
-               "--config", "config.yml", "--out", str(MODEL_DIR),
-               "--fixed-model-name", MODEL_NAME, "--force"]
+    command = [
+        str(RASA_BIN / "rasa"),
+        "train",
+        "--domain",
+        "domain",
+        "--data",
+        "data",
+        "--config",
+        "config.yml",
+        "--out",
+        str(MODEL_DIR),
+        "--fixed-model-name",
+        MODEL_NAME,
+        "--force",
+    ]
     log_path = Path(env["ADVISOR_DATA_DIR"]) / "logs" / "train.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log(f"training log: {log_path}")
@@ -235,7 +263,8 @@ class LogWriter:
     def __init__(self, path: Path, retention_days: int, secrets: list[str]) -> None:
         self.secrets = [s for s in secrets if s and len(s) >= 8]
         self.handler = logging.handlers.TimedRotatingFileHandler(
-            path, when="midnight", backupCount=retention_days, encoding="utf-8")
+            path, when="midnight", backupCount=retention_days, encoding="utf-8"
+        )
 
     def write(self, line: str) -> None:
         record = logging.makeLogRecord({"msg": redact(line, self.secrets), "levelno": logging.INFO})
@@ -267,11 +296,18 @@ class Service:
     def start(self, env: dict[str, str], log_dir: Path) -> None:
         self.log_path = log_dir / f"{self.name}.log"
         # Own process group: a terminal Ctrl-C reaches only us, and we stop each group in order.
-        self.process = subprocess.Popen(self.command, cwd=ROOT, env={**env, **self.env}, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=ROOT,
+            env={**env, **self.env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         writer = LogWriter(self.log_path, log_retention_days(env), secret_values(env))
-        threading.Thread(target=writer.pump, args=(self.process.stdout,), daemon=True,
-                         name=f"{self.name}-log").start()
+        threading.Thread(
+            target=writer.pump, args=(self.process.stdout,), daemon=True, name=f"{self.name}-log"
+        ).start()
         self.pid_path = log_dir.parent / "run" / f"{self.name}.pid"
         self.pid_path.parent.mkdir(parents=True, exist_ok=True)
         self.pid_path.write_text(f"{self.process.pid}\n")  # lets fault-injection tests find it
@@ -324,13 +360,30 @@ def rasa_services(env: dict[str, str], actions: list[Service]) -> list[Service]:
     services = []
     for index, url in enumerate(instance_urls(env, "RASA_HOST", "RASA_PORT", count)):
         port = url.rsplit(":", 1)[1]
-        command = _with_api([str(RASA_BIN / "rasa"), "run", "--model", str(model_path()),
-                             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-                             "--interface", env["RASA_HOST"], "--port", port], env)
+        command = _with_api(
+            [
+                str(RASA_BIN / "rasa"),
+                "run",
+                "--model",
+                str(model_path()),
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+                "--interface",
+                env["RASA_HOST"],
+                "--port",
+                port,
+            ],
+            env,
+        )
         name = "rasa" if count == 1 else f"rasa-{index + 1}"
         action_url = f"{actions[index % len(actions)].listen}/webhook"
-        services.append(Service(name, command, f"{url}/", url, env={"ACTION_SERVER_URL": action_url},
-                                replaceable=count > 1))
+        services.append(
+            Service(
+                name, command, f"{url}/", url, env={"ACTION_SERVER_URL": action_url}, replaceable=count > 1
+            )
+        )
     return services
 
 
@@ -341,7 +394,11 @@ def _with_api(rasa_command: list[str], env: dict[str, str]) -> list[str]:
     if not env.get("RASA_API_TOKEN", "").strip():
         raise SystemExit("RASA_ENABLE_API=true needs RASA_API_TOKEN (the HTTP API is never open)")
     # The token reaches Rasa through the environment, never the command line that `ps` shows.
-    return [str(RASA_BIN / "python"), str(ROOT / "scripts" / "rasa_with_token.py")] + rasa_command[1:] + ["--enable-api"]
+    return (
+        [str(RASA_BIN / "python"), str(ROOT / "scripts" / "rasa_with_token.py")]
+        + rasa_command[1:]
+        + ["--enable-api"]
+    )
 
 
 def core_services(env: dict[str, str]) -> list[Service]:

@@ -103,8 +103,11 @@ def _postgres_user() -> str | None:
             return name
         except KeyError:
             continue
-    subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "advisor-pg"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "advisor-pg"],
+        check=True,
+        capture_output=True,
+    )
     return "advisor-pg"
 
 
@@ -134,23 +137,51 @@ class PostgresServer:
         self.user = _postgres_user()
         if self.user:
             shutil.chown(self.root, self.user)
-        result = self._as_owner([_postgres_bin("initdb"), "-D", str(self.data), "-U", "advisor",
-                                 "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"])
+        result = self._as_owner(
+            [
+                _postgres_bin("initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "advisor",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "--no-sync",
+            ]
+        )
         if result.returncode != 0:
             raise ServerError(f"initdb failed: {result.stderr[-2000:]}")
         self.start()
-        result = self._as_owner([_postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port),
-                                 "-U", "advisor", "advisor"])
+        result = self._as_owner(
+            [_postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "advisor", "advisor"]
+        )
         if result.returncode != 0:
             raise ServerError(f"createdb failed: {result.stderr[-2000:]}")
 
     def start(self) -> None:
         # Throwaway data: durability settings off, which makes the suite faster and changes nothing
         # the tests check (a stop is a clean shutdown; the fault tests never pull the power).
-        options = (f"-p {self.port} -h 127.0.0.1 -k {self.root} -c fsync=off -c synchronous_commit=off"
-                   " -c full_page_writes=off -c max_connections=200")
-        result = self._as_owner([_postgres_bin("pg_ctl"), "start", "-D", str(self.data), "-o", options,
-                                 "-l", str(self.log), "-w", "-t", str(int(START_TIMEOUT))])
+        options = (
+            f"-p {self.port} -h 127.0.0.1 -k {self.root} -c fsync=off -c synchronous_commit=off"
+            " -c full_page_writes=off -c max_connections=200"
+        )
+        result = self._as_owner(
+            [
+                _postgres_bin("pg_ctl"),
+                "start",
+                "-D",
+                str(self.data),
+                "-o",
+                options,
+                "-l",
+                str(self.log),
+                "-w",
+                "-t",
+                str(int(START_TIMEOUT)),
+            ]
+        )
         if result.returncode != 0:
             raise ServerError(f"PostgreSQL did not start: {result.stderr[-2000:]}\n{self._log_tail()}")
 
@@ -166,8 +197,24 @@ class PostgresServer:
 
     def psql(self, sql: str) -> str:
         """Runs one SQL statement with psql and returns its unaligned output (for assertions)."""
-        result = self._as_owner(["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "advisor", "-d",
-                                 "advisor", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        result = self._as_owner(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "advisor",
+                "-d",
+                "advisor",
+                "-At",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-c",
+                sql,
+            ]
+        )
         if result.returncode != 0:
             raise ServerError(f"psql failed: {result.stderr}")
         return result.stdout
@@ -194,9 +241,25 @@ class RedisServer:
         if not binary:
             raise ServerError("redis-server not found: run scripts/install_servers.sh (make test does)")
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.root),
-             "--save", "", "--appendonly", "no", "--logfile", str(self.log)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.root),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--logfile",
+                str(self.log),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         _wait_until(self._pong, "redis-server", self.log)
 
     def _pong(self) -> bool:

@@ -152,7 +152,8 @@ class SearchIndex:
         self.language_cues = PhraseMatcher(_per_lang(lexicon["language_cues"], "cue"))
         self.language_prepositions = PhraseMatcher(_per_lang(lexicon["language_prepositions"], "preposition"))
         self.follow_ups = PhraseMatcher(
-            list(_per_lang(lexicon["follow_up_why"], "why")) + list(_per_lang(lexicon["follow_up_others"], "others"))
+            list(_per_lang(lexicon["follow_up_why"], "why"))
+            + list(_per_lang(lexicon["follow_up_others"], "others"))
         )
         self._tfidf: dict[str, _TfidfLanguage] = {}
 

@@ -207,7 +207,9 @@ def _load_asks(data_dir: Path, codes: tuple[str, ...], refs: set[str]) -> dict[s
     return asks
 
 
-def _load_paper(data_dir: Path, titles: dict, funders: dict, affiliations: dict, codes: tuple[str, ...]) -> Paper:
+def _load_paper(
+    data_dir: Path, titles: dict, funders: dict, affiliations: dict, codes: tuple[str, ...]
+) -> Paper:
     """Bibliographic metadata, with funder names and affiliations translated in every text file."""
     document = _read(data_dir / "paper.yml", data_dir, schema.PAPER)
     grants = tuple(Grant(g["funder"], g["number"]) for g in document["grants"])
@@ -233,7 +235,9 @@ def _load_paper(data_dir: Path, titles: dict, funders: dict, affiliations: dict,
 def _check_affiliations(authors: tuple[Author, ...], affiliations: dict, codes: tuple[str, ...]) -> None:
     """Every text file translates exactly the affiliations paper.yml names (by affiliation_id)."""
     for author in authors:
-        if any(a.affiliation_id == author.affiliation_id and a.affiliation != author.affiliation for a in authors):
+        if any(
+            a.affiliation_id == author.affiliation_id and a.affiliation != author.affiliation for a in authors
+        ):
             raise KBError(
                 f"paper.yml: item {author.name!r}, field 'affiliation_id': "
                 f"{author.affiliation_id!r} is used for two different affiliations"
@@ -243,7 +247,9 @@ def _check_affiliations(authors: tuple[Author, ...], affiliations: dict, codes: 
         rel = f"text/{code}.yml"
         for affiliation_id in ids:
             if affiliation_id not in affiliations[code]:
-                raise KBError(f"{rel}: item 'paper', field 'affiliations.{affiliation_id}': missing translation")
+                raise KBError(
+                    f"{rel}: item 'paper', field 'affiliations.{affiliation_id}': missing translation"
+                )
         for affiliation_id in affiliations[code]:
             if affiliation_id not in ids:
                 raise KBError(

@@ -64,7 +64,9 @@ class Paper:
     keywords: tuple[str, ...]
     titles: dict[str, str]
     funders: dict[str, dict[str, str]]
-    affiliation_names: dict[str, dict[str, str]] = field(default_factory=dict)  # lang -> affiliation_id -> text
+    affiliation_names: dict[str, dict[str, str]] = field(
+        default_factory=dict
+    )  # lang -> affiliation_id -> text
 
     def title(self, lang: str = "en") -> str:
         """The paper's title in `lang` (English for an unknown code)."""

@@ -160,8 +160,14 @@ LEXICON = {
         "follow_up_why": _PER_LANG_WORDS,
         "follow_up_others": _PER_LANG_WORDS,
     },
-    "required": ["ordinals", "measure_words", "language_cues", "language_prepositions", "follow_up_why",
-                 "follow_up_others"],
+    "required": [
+        "ordinals",
+        "measure_words",
+        "language_cues",
+        "language_prepositions",
+        "follow_up_why",
+        "follow_up_others",
+    ],
     "additionalProperties": False,
 }
 

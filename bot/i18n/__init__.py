@@ -65,7 +65,9 @@ class StringTable:
             raise I18nError(f"{path}: missing keys {sorted(missing)}, unknown keys {sorted(extra)}")
         for key, text in table.items():
             if _placeholders(text) != _placeholders(english[key]):
-                raise I18nError(f"{path}: key {key!r} must use the placeholders {sorted(_placeholders(english[key]))}")
+                raise I18nError(
+                    f"{path}: key {key!r} must use the placeholders {sorted(_placeholders(english[key]))}"
+                )
 
     @cached_property
     def tables(self) -> dict[str, dict[str, str]]:

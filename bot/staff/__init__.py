@@ -38,7 +38,12 @@ def setup(app: web.Application, settings: Settings) -> None:
 def create_staff_app(staff: StaffSettings) -> web.Application:
     i18n.validate()  # a broken translation stops the start, not a staff member's request
     staff_app = web.Application(
-        middlewares=[security_headers, session_middleware(SessionCookie(staff)), errors_as_pages, require_login]
+        middlewares=[
+            security_headers,
+            session_middleware(SessionCookie(staff)),
+            errors_as_pages,
+            require_login,
+        ]
     )
     staff_app[STAFF_SETTINGS] = staff
     staff_app[ACCOUNTS] = Accounts(staff.accounts_db, Lockout(staff.lockout_failures, staff.lockout_minutes))

@@ -114,7 +114,9 @@ class Accounts:
             raise AccountError(f"there is no user {name!r}")
 
     def set_telegram_sync(self, name: str, chat_id: int) -> None:
-        if not self.db.run_sync("UPDATE users SET telegram_chat_id = ? WHERE name = ? RETURNING name", (chat_id, name)):
+        if not self.db.run_sync(
+            "UPDATE users SET telegram_chat_id = ? WHERE name = ? RETURNING name", (chat_id, name)
+        ):
             raise AccountError(f"there is no user {name!r}")
 
     def users_sync(self) -> list[User]:
@@ -128,9 +130,7 @@ class Accounts:
 
     async def login(self, name: str, password: str) -> tuple[LoginResult, User | None]:
         """Checks a password; counts failures and locks the account after too many in a row."""
-        rows = await self.db.run(
-            "SELECT password_hash, locked_until FROM users WHERE name = ?", (name,)
-        )
+        rows = await self.db.run("SELECT password_hash, locked_until FROM users WHERE name = ?", (name,))
         if not rows:
             self._verify(self._dummy_hash, password)
             return LoginResult.WRONG, None
@@ -141,7 +141,9 @@ class Accounts:
             return await self._failed(name), None
         await self.db.run("UPDATE users SET failures = 0, locked_until = 0 WHERE name = ?", (name,))
         if self.hasher.check_needs_rehash(password_hash):
-            await self.db.run("UPDATE users SET password_hash = ? WHERE name = ?", (self.hasher.hash(password), name))
+            await self.db.run(
+                "UPDATE users SET password_hash = ? WHERE name = ?", (self.hasher.hash(password), name)
+            )
         return LoginResult.OK, await self.get(name)
 
     def _verify(self, password_hash: str, password: str) -> bool:
@@ -168,5 +170,10 @@ class Accounts:
         )
 
     async def audit_log(self, limit: int = 100) -> list[dict[str, Any]]:
-        rows = await self.db.run("SELECT at, user, action, detail FROM audit ORDER BY id DESC LIMIT ?", (limit,))
-        return [{"at": at, "user": user, "action": action, "detail": json.loads(detail)} for at, user, action, detail in rows]
+        rows = await self.db.run(
+            "SELECT at, user, action, detail FROM audit ORDER BY id DESC LIMIT ?", (limit,)
+        )
+        return [
+            {"at": at, "user": user, "action": action, "detail": json.loads(detail)}
+            for at, user, action, detail in rows
+        ]

@@ -54,7 +54,15 @@ def bar_chart(title: str, points: Sequence[tuple[str, int]]) -> Chart:
     bars = []
     for index, (label, value) in enumerate(points):
         height = plot_height * value / maximum if maximum else 0
-        bars.append(Bar(x=round(LEFT + index * slot + slot * 0.15, 1), y=round(HEIGHT - BOTTOM - height, 1),
-                        width=round(slot * 0.7, 1), height=round(height, 1), label=label, value=value,
-                        show_label=index % every == 0))
+        bars.append(
+            Bar(
+                x=round(LEFT + index * slot + slot * 0.15, 1),
+                y=round(HEIGHT - BOTTOM - height, 1),
+                width=round(slot * 0.7, 1),
+                height=round(height, 1),
+                label=label,
+                value=value,
+                show_label=index % every == 0,
+            )
+        )
     return Chart(title=title, bars=tuple(bars), maximum=maximum)

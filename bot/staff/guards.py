@@ -51,8 +51,14 @@ class SessionCookie(EncryptedCookieStorage):
     """The session cookie, Secure when the request came over https (or always/never, by setting)."""
 
     def __init__(self, settings: StaffSettings) -> None:
-        super().__init__(settings.cookie_key(), cookie_name=COOKIE, path="/staff", httponly=True,
-                         samesite="Strict", max_age=None)
+        super().__init__(
+            settings.cookie_key(),
+            cookie_name=COOKIE,
+            path="/staff",
+            httponly=True,
+            samesite="Strict",
+            max_age=None,
+        )
         self.secure_mode = settings.cookie_secure
         self.trusted_proxies = settings.trusted_proxies
 
@@ -61,7 +67,9 @@ class SessionCookie(EncryptedCookieStorage):
             return forwarded.came_over_https(request, self.trusted_proxies)
         return self.secure_mode == "1"
 
-    async def save_session(self, request: web.Request, response: web.StreamResponse, session: Session) -> None:
+    async def save_session(
+        self, request: web.Request, response: web.StreamResponse, session: Session
+    ) -> None:
         secure = self.secure(request)
         self._cookie_params["secure"] = secure or None  # no await before the cookie is written
         await super().save_session(request, response, session)

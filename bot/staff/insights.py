@@ -39,8 +39,14 @@ async def unanswered_page(request: web.Request) -> web.Response:
     groups = group_unanswered(found)
     for group in groups:
         group["topic_label"] = topic_label(group["topic"], lang) or t(request, "topic_none")
-    context = {"groups": groups, "questions": found, "days": period(request), "periods": PERIODS,
-               "kinds": UNANSWERED, "include_reviewed": request.query.get("reviewed") == "1"}
+    context = {
+        "groups": groups,
+        "questions": found,
+        "days": period(request),
+        "periods": PERIODS,
+        "kinds": UNANSWERED,
+        "include_reviewed": request.query.get("reviewed") == "1",
+    }
     return await render(request, "unanswered.html", context)
 
 
@@ -65,7 +71,9 @@ async def review(request: web.Request) -> web.Response:
 
 
 def questions_csv(found: list[dict[str, Any]]) -> web.Response:
-    return csv_export.csv_response("unanswered.csv", QUESTION_FIELDS, ([q[f] for f in QUESTION_FIELDS] for q in found))
+    return csv_export.csv_response(
+        "unanswered.csv", QUESTION_FIELDS, ([q[f] for f in QUESTION_FIELDS] for q in found)
+    )
 
 
 @routes.get("/unanswered.csv")
@@ -76,7 +84,9 @@ async def unanswered_csv(request: web.Request) -> web.Response:
 def usage_charts(request: web.Request, usage: dict[str, Any]) -> list[charts.Chart]:
     days = usage["days"]
     return [
-        charts.bar_chart(t(request, "usage_conversations"), [(d["day"][5:], d["conversations"]) for d in days]),
+        charts.bar_chart(
+            t(request, "usage_conversations"), [(d["day"][5:], d["conversations"]) for d in days]
+        ),
         charts.bar_chart(t(request, "usage_messages"), [(d["day"][5:], d["messages"]) for d in days]),
     ]
 
@@ -86,8 +96,13 @@ async def usage_page(request: web.Request) -> web.Response:
     days = period(request)
     usage = await request.config_dict[keys.ANALYTICS].usage(days)
     channels = sorted(usage["by_channel"])
-    context = {"usage": usage, "charts": usage_charts(request, usage), "channels": channels, "days": days,
-               "periods": PERIODS}
+    context = {
+        "usage": usage,
+        "charts": usage_charts(request, usage),
+        "channels": channels,
+        "days": days,
+        "periods": PERIODS,
+    }
     return await render(request, "usage.html", context)
 
 

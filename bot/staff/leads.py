@@ -68,9 +68,13 @@ class LeadFilter:
 
     def as_query(self) -> dict[str, str]:
         """The filter as query parameters (for the CSV link that exports what is shown)."""
-        values = {"language": self.language, "channel": self.channel, "sector": self.sector,
-                  "since": self.since.isoformat() if self.since else "",
-                  "until": self.until.isoformat() if self.until else ""}
+        values = {
+            "language": self.language,
+            "channel": self.channel,
+            "sector": self.sector,
+            "since": self.since.isoformat() if self.since else "",
+            "until": self.until.isoformat() if self.until else "",
+        }
         return {k: v for k, v in values.items() if v}
 
 

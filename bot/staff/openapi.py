@@ -5,18 +5,34 @@ from __future__ import annotations
 from typing import Any
 
 ERROR = {"$ref": "#/components/schemas/Error"}
-CSRF = [{"name": "X-CSRF-Token", "in": "header", "required": True, "schema": {"type": "string"},
-         "description": "the csrf_token from the login answer"}]
+CSRF = [
+    {
+        "name": "X-CSRF-Token",
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "the csrf_token from the login answer",
+    }
+]
 LEAD_FILTERS = [
     {"name": name, "in": "query", "required": False, "schema": {"type": "string", **extra}}
-    for name, extra in (("language", {}), ("channel", {}), ("sector", {}),
-                        ("since", {"format": "date"}), ("until", {"format": "date"}))
+    for name, extra in (
+        ("language", {}),
+        ("channel", {}),
+        ("sector", {}),
+        ("since", {"format": "date"}),
+        ("until", {"format": "date"}),
+    )
 ]
 BROADCAST = {
-    "type": "object", "required": ["texts"],
+    "type": "object",
+    "required": ["texts"],
     "properties": {
-        "texts": {"type": "object", "description": "language code -> Telegram HTML text; en required",
-                  "additionalProperties": {"type": "string", "maxLength": 4096}},
+        "texts": {
+            "type": "object",
+            "description": "language code -> Telegram HTML text; en required",
+            "additionalProperties": {"type": "string", "maxLength": 4096},
+        },
         "fallback_to_en": {"type": "boolean", "default": False},
         "topics": {"type": "array", "items": {"enum": ["investment", "routes", "measures"]}},
         "start": {"type": "string", "description": "a start code: measure_9, route_red_tourism, invest…"},
@@ -27,44 +43,97 @@ DAYS = [{"name": "days", "in": "query", "required": False, "schema": {"enum": [7
 
 
 def _op(summary: str, ok: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
-    responses: dict[str, Any] = {"200": {"description": "OK", "content": {"application/json": {"schema": ok or {}}}}}
+    responses: dict[str, Any] = {
+        "200": {"description": "OK", "content": {"application/json": {"schema": ok or {}}}}
+    }
     for status, meaning in (("400", "invalid input"), ("401", "no session"), ("403", "CSRF token or role")):
         responses[status] = {"description": meaning, "content": {"application/json": {"schema": ERROR}}}
     return {"summary": summary, "responses": responses, **extra}
 
 
 def _paths() -> dict[str, Any]:
-    login_body = {"type": "object", "required": ["user", "password"],
-                  "properties": {"user": {"type": "string"}, "password": {"type": "string"}}}
+    login_body = {
+        "type": "object",
+        "required": ["user", "password"],
+        "properties": {"user": {"type": "string"}, "password": {"type": "string"}},
+    }
     return {
-        "/login": {"post": _op("Log in; sets the session cookie and returns the CSRF token",
-                               {"type": "object", "properties": {"user": {}, "role": {}, "csrf_token": {}}},
-                               requestBody={"content": {"application/json": {"schema": login_body}}},
-                               security=[])},
+        "/login": {
+            "post": _op(
+                "Log in; sets the session cookie and returns the CSRF token",
+                {"type": "object", "properties": {"user": {}, "role": {}, "csrf_token": {}}},
+                requestBody={"content": {"application/json": {"schema": login_body}}},
+                security=[],
+            )
+        },
         "/logout": {"post": _op("Log out", parameters=CSRF)},
         "/me": {"get": _op("The logged-in user and role")},
         "/leads": {"get": _op("Leads, newest first", parameters=LEAD_FILTERS)},
-        "/leads.csv": {"get": _op("Leads as CSV (UTF-8 with BOM, formulas neutralised)", parameters=LEAD_FILTERS)},
-        "/leads/{id}": {"delete": _op("Delete a lead (admin)", parameters=[
-            *CSRF, {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}])},
-        "/unanswered": {"get": _op("Unanswered questions grouped by language and nearest topic", parameters=[
-            *DAYS, {"name": "reviewed", "in": "query", "required": False, "schema": {"enum": ["1"]}}])},
+        "/leads.csv": {
+            "get": _op("Leads as CSV (UTF-8 with BOM, formulas neutralised)", parameters=LEAD_FILTERS)
+        },
+        "/leads/{id}": {
+            "delete": _op(
+                "Delete a lead (admin)",
+                parameters=[
+                    *CSRF,
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                ],
+            )
+        },
+        "/unanswered": {
+            "get": _op(
+                "Unanswered questions grouped by language and nearest topic",
+                parameters=[
+                    *DAYS,
+                    {"name": "reviewed", "in": "query", "required": False, "schema": {"enum": ["1"]}},
+                ],
+            )
+        },
         "/unanswered.csv": {"get": _op("Unanswered questions as CSV", parameters=DAYS)},
-        "/unanswered/review": {"post": _op("Mark questions as reviewed", parameters=CSRF, requestBody={
-            "content": {"application/json": {"schema": {"type": "object", "properties": {
-                "ids": {"type": "array", "items": {"type": "integer"}}}}}}})},
-        "/usage": {"get": _op("Conversations and messages per day, citation share, top sections, p50/p95",
-                              parameters=DAYS)},
+        "/unanswered/review": {
+            "post": _op(
+                "Mark questions as reviewed",
+                parameters=CSRF,
+                requestBody={
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"ids": {"type": "array", "items": {"type": "integer"}}},
+                            }
+                        }
+                    }
+                },
+            )
+        },
+        "/usage": {
+            "get": _op(
+                "Conversations and messages per day, citation share, top sections, p50/p95", parameters=DAYS
+            )
+        },
         "/subscribers": {"get": _op("Telegram subscribers by language and topic")},
         "/broadcasts": {
             "get": _op("Recent broadcasts with progress"),
-            "post": _op("Queue a broadcast (admin); 201 {id}", parameters=CSRF, requestBody={
-                "content": {"application/json": {"schema": BROADCAST}}}),
+            "post": _op(
+                "Queue a broadcast (admin); 201 {id}",
+                parameters=CSRF,
+                requestBody={"content": {"application/json": {"schema": BROADCAST}}},
+            ),
         },
-        "/broadcasts/test": {"post": _op("Send the English text to my own chat first (admin)", parameters=CSRF,
-                                         requestBody={"content": {"application/json": {"schema": BROADCAST}}})},
-        "/broadcasts/{id}": {"get": _op("Progress: state, sent, failed, left", parameters=[
-            {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}])},
+        "/broadcasts/test": {
+            "post": _op(
+                "Send the English text to my own chat first (admin)",
+                parameters=CSRF,
+                requestBody={"content": {"application/json": {"schema": BROADCAST}}},
+            )
+        },
+        "/broadcasts/{id}": {
+            "get": _op(
+                "Progress: state, sent, failed, left",
+                parameters=[{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            )
+        },
     }
 
 
@@ -77,7 +146,19 @@ def document() -> dict[str, Any]:
         "paths": _paths(),
         "components": {
             "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "advisor_staff"}},
-            "schemas": {"Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
-                "code": {"type": "string"}, "message": {"type": "string", "description": "localized"}}}}}},
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "properties": {
+                                "code": {"type": "string"},
+                                "message": {"type": "string", "description": "localized"},
+                            },
+                        }
+                    },
+                }
+            },
         },
     }

@@ -50,25 +50,37 @@ def draft_from(request: web.Request, body: dict[str, Any]) -> Draft:
 
 
 async def send_to_me(request: web.Request, draft: Draft) -> None:
-    """"Send to me first": the English text (or the staff language's) to the staff member's own chat."""
+    """ "Send to me first": the English text (or the staff language's) to the staff member's own chat."""
     user = require_admin(request)
     if user.telegram_chat_id is None:
         raise StaffError(400, "no_own_chat", user=user.name)
     box = outreach(request)
     preview = Broadcast(0, draft.texts, True, draft.topics, draft.start, 0, "test")
     try:
-        await box.bot.send_message(user.telegram_chat_id, preview.text_for("en") or "", parse_mode=ParseMode.HTML,
-                                   reply_markup=markup(preview, "en", box.username))
+        await box.bot.send_message(
+            user.telegram_chat_id,
+            preview.text_for("en") or "",
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(preview, "en", box.username),
+        )
     except TelegramError as exc:
         raise StaffError(502, "telegram_refused", reason=str(exc)) from None
 
 
 async def queue(request: web.Request, draft: Draft) -> int:
     user = require_admin(request)
-    broadcast = await outreach(request).queue(user.name, draft.texts, draft.fallback_to_en, draft.topics,
-                                              draft.start, draft.send_at)
-    await request.app[ACCOUNTS].audit(user.name, "broadcast", id=broadcast, languages=sorted(draft.texts),
-                                      topics=list(draft.topics), start=draft.start, send_at=draft.send_at)
+    broadcast = await outreach(request).queue(
+        user.name, draft.texts, draft.fallback_to_en, draft.topics, draft.start, draft.send_at
+    )
+    await request.app[ACCOUNTS].audit(
+        user.name,
+        "broadcast",
+        id=broadcast,
+        languages=sorted(draft.texts),
+        topics=list(draft.topics),
+        start=draft.start,
+        send_at=draft.send_at,
+    )
     return broadcast
 
 
@@ -90,14 +102,21 @@ def form_body(form: Any) -> dict[str, Any]:
     return body
 
 
-async def compose_page(request: web.Request, form: dict[str, Any], error: str | None = None,
-                       preview: dict[str, Markup] | None = None, status: int = 200) -> web.Response:
+async def compose_page(
+    request: web.Request,
+    form: dict[str, Any],
+    error: str | None = None,
+    preview: dict[str, Markup] | None = None,
+    status: int = 200,
+) -> web.Response:
     box = request.config_dict.get(keys.OUTREACH)
     context = {
         "enabled": box is not None,
         "counts": await box.store.subscriber_counts() if box else None,
         "broadcasts": await box.store.recent() if box else [],
-        "form": form, "error": error, "preview": preview or {},
+        "form": form,
+        "error": error,
+        "preview": preview or {},
         "language_names": {lang: common_t("language_name", lang) for lang in LANGUAGES},
         "topics": TOPICS,
     }

@@ -83,8 +83,12 @@ def lead_filter(request: web.Request) -> LeadFilter:
 async def leads_page(request: web.Request) -> web.Response:
     where = lead_filter(request)
     store = request.app[LEADS]
-    context = {"leads": await store.list(where), "choices": await store.choices(), "filter": where,
-               "export_query": where.as_query()}
+    context = {
+        "leads": await store.list(where),
+        "choices": await store.choices(),
+        "filter": where,
+        "export_query": where.as_query(),
+    }
     return await render(request, "leads.html", context)
 
 

@@ -27,7 +27,9 @@ async def page_context(request: web.Request) -> dict[str, Any]:
     }
 
 
-async def render(request: web.Request, template: str, context: dict[str, Any], status: int = 200) -> web.Response:
+async def render(
+    request: web.Request, template: str, context: dict[str, Any], status: int = 200
+) -> web.Response:
     full = {**await page_context(request), **context}
     return aiohttp_jinja2.render_template(template, request, full, status=status)
 

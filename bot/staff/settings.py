@@ -36,8 +36,10 @@ def _fernet_key(raw: str, name: str) -> bytes:
     except (binascii.Error, ValueError, UnicodeEncodeError):
         key = b""
     if len(key) != 32:
-        raise SettingsError(f"{name} must be 32 bytes in url-safe base64 (e.g. from `python -c \"import "
-                            "cryptography.fernet as f; print(f.Fernet.generate_key().decode())\"`)")
+        raise SettingsError(
+            f'{name} must be 32 bytes in url-safe base64 (e.g. from `python -c "import '
+            'cryptography.fernet as f; print(f.Fernet.generate_key().decode())"`)'
+        )
     return key
 
 
@@ -72,7 +74,9 @@ class StaffSettings:
             lockout_minutes=env_int(env, "STAFF_LOCKOUT_MINUTES", cls.lockout_minutes, minimum=1),
             cookie_secure=env_choice(env, "STAFF_COOKIE_SECURE", cls.cookie_secure, ("auto", "0", "1")),
             language=env_choice(env, "STAFF_LANGUAGE", cls.language, STAFF_LANGUAGES),
-            text_retention_days=env_int(env, "ANALYTICS_TEXT_RETENTION_DAYS", cls.text_retention_days, minimum=1),
+            text_retention_days=env_int(
+                env, "ANALYTICS_TEXT_RETENTION_DAYS", cls.text_retention_days, minimum=1
+            ),
             trusted_proxies=networks(env, "WIDGET_TRUSTED_PROXIES"),
             data_dir=data_dir,
             database_url=env.get("DATABASE_URL", "").strip(),

@@ -20,11 +20,11 @@ def _labels(lang: str) -> dict[str, str]:
     if not path.exists():
         return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {key[len("intent."):]: str(value) for key, value in data.items() if key.startswith("intent.")}
+    return {key[len("intent.") :]: str(value) for key, value in data.items() if key.startswith("intent.")}
 
 
 def topic_label(intent: str | None, lang: str) -> str | None:
-    """"investor_protection" -> "Investor protection" / "投资者保护"; the id itself if unnamed."""
+    """ "investor_protection" -> "Investor protection" / "投资者保护"; the id itself if unnamed."""
     if not intent:
         return None
     return _labels(lang).get(intent) or _labels("en").get(intent) or intent

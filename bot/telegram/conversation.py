@@ -56,9 +56,7 @@ def sender_id(update: Update) -> str:
     return f"telegram:{chat.id}:{user.id}"
 
 
-async def relay(
-    update: Update, context: Context, message: str, explicit_language: str | None = None
-) -> None:
+async def relay(update: Update, context: Context, message: str, explicit_language: str | None = None) -> None:
     """Sends one message to Rasa as this chat's (or group member's) sender and shows the answer, or
     says Rasa is away."""
     chat = update.effective_chat

@@ -41,15 +41,34 @@ TOPIC_COMMANDS = {
     "forget": "/forget_me",
 }
 MENU_COMMANDS = (
-    "start", "help", "language", "measures", "routes", "invest", "source", "contact", "forget", "subscribe",
+    "start",
+    "help",
+    "language",
+    "measures",
+    "routes",
+    "invest",
+    "source",
+    "contact",
+    "forget",
+    "subscribe",
     "unsubscribe",
 )
 
 PRIVATE = filters.ChatType.PRIVATE
 NON_TEXT = (
-    filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.AUDIO | filters.VIDEO
-    | filters.VIDEO_NOTE | filters.ANIMATION | filters.Document.ALL | filters.LOCATION
-    | filters.VENUE | filters.CONTACT | filters.POLL | filters.Dice.ALL
+    filters.Sticker.ALL
+    | filters.PHOTO
+    | filters.VOICE
+    | filters.AUDIO
+    | filters.VIDEO
+    | filters.VIDEO_NOTE
+    | filters.ANIMATION
+    | filters.Document.ALL
+    | filters.LOCATION
+    | filters.VENUE
+    | filters.CONTACT
+    | filters.POLL
+    | filters.Dice.ALL
 )
 
 
@@ -58,9 +77,15 @@ async def drop_repeated_update(update: Update, context: Context) -> None:
     gateway of several, when they share Redis)."""
     updates = services(context).updates
     try:
-        first = await updates.first_time(update.update_id) if updates else context.bot_data.first_time(update.update_id)
+        first = (
+            await updates.first_time(update.update_id)
+            if updates
+            else context.bot_data.first_time(update.update_id)
+        )
     except sqlite3.Error as exc:  # the local update log (a full or read-only disk): answer rather than drop
-        log.warning("Telegram update log unusable (%s); deduplicating update %s in memory", exc, update.update_id)
+        log.warning(
+            "Telegram update log unusable (%s); deduplicating update %s in memory", exc, update.update_id
+        )
         first = context.bot_data.first_time(update.update_id)
     except StoreUnavailable as exc:  # PTB would run the other handler groups after an error here
         await on_store_unavailable(update, context, exc)
@@ -224,7 +249,9 @@ async def on_store_unavailable(update: Update, context: Context, error: Exceptio
     """Redis (shared Telegram state) is down: the same words as when Rasa is away."""
     log.warning("Telegram update %s: %s", update.update_id, error)
     if update.effective_chat is not None:
-        await say(context, update.effective_chat.id, common_t("rasa_unavailable", reply_language(update, context)))
+        await say(
+            context, update.effective_chat.id, common_t("rasa_unavailable", reply_language(update, context))
+        )
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -235,8 +262,11 @@ async def on_error(update: object, context: Context) -> None:
         await on_store_unavailable(update, context, error)
         return
     if isinstance(error, Forbidden):
-        log.warning("Telegram refused to deliver to chat %s (bot blocked or removed); not retrying: %s",
-                    chat.id if chat else "?", error)
+        log.warning(
+            "Telegram refused to deliver to chat %s (bot blocked or removed); not retrying: %s",
+            chat.id if chat else "?",
+            error,
+        )
         return
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("Telegram update %s in chat %s failed", update_id, chat.id if chat else "?", exc_info=error)

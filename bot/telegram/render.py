@@ -124,7 +124,9 @@ def keyboard(buttons: Iterable[Button], store: MutableMapping[str, str]) -> Inli
 
 
 def _button(button: Button, store: MutableMapping[str, str]) -> InlineKeyboardButton:
-    return InlineKeyboardButton(button.title or button.payload, callback_data=callback_data(button.payload, store))
+    return InlineKeyboardButton(
+        button.title or button.payload, callback_data=callback_data(button.payload, store)
+    )
 
 
 def language_keyboard(names: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:

@@ -54,9 +54,7 @@ def _requests() -> tuple[HTTPXRequest, HTTPXRequest]:
     )
 
 
-def build_application(
-    tg: TelegramSettings, requests: tuple[HTTPXRequest, HTTPXRequest]
-) -> Application:  # type: ignore[type-arg]
+def build_application(tg: TelegramSettings, requests: tuple[HTTPXRequest, HTTPXRequest]) -> Application:  # type: ignore[type-arg]
     """PTB's own HTTP stack and rate limiter; no Updater in webhook mode (aiohttp receives)."""
     request, get_updates_request = requests
     builder = (

@@ -67,7 +67,8 @@ class SQLiteUpdateLog:
         ).fetchone()
         if oldest_kept is not None:
             pruned = db.execute(
-                "SELECT max(update_id) FROM telegram_updates WHERE bot_id = ? AND update_id < ?", (bot, oldest_kept[0])
+                "SELECT max(update_id) FROM telegram_updates WHERE bot_id = ? AND update_id < ?",
+                (bot, oldest_kept[0]),
             ).fetchone()[0]
             if pruned is not None:
                 db.execute("DELETE FROM telegram_updates WHERE bot_id = ? AND update_id <= ?", (bot, pruned))

@@ -75,7 +75,9 @@ async def _resources_ctx(api_app: web.Application) -> AsyncIterator[None]:
     await store.open()
     await retention.prune_once(store, web_settings.retention_days)  # before the first visitor
     sweeper = asyncio.create_task(
-        retention.sweep_forever(store, web_settings.retention_days, api_app[gateway_keys.SETTINGS].retention_sweep_seconds)
+        retention.sweep_forever(
+            store, web_settings.retention_days, api_app[gateway_keys.SETTINGS].retention_sweep_seconds
+        )
     )
     try:
         yield

@@ -64,7 +64,9 @@ async def create_session(request: web.Request) -> web.Response:
     await request.app[LIMITS].enforce("rate_new_session", visitor_key(request))
     language = normalize_language(body.get("language"))
     session = await request.app[STORE].create_session(body["site"], language)
-    return web.json_response({"session_id": session.id, "site": session.site, "language": language}, status=201)
+    return web.json_response(
+        {"session_id": session.id, "site": session.site, "language": language}, status=201
+    )
 
 
 def _message_for_rasa(body: dict[str, Any]) -> tuple[str, str | None, str]:

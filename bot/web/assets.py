@@ -46,13 +46,18 @@ class Assets:
     @classmethod
     def build(cls, settings: WebSettings) -> "Assets":
         strings = {
-            lang: {**i18n.prefixed("widget_", lang), "error_rasa": i18n.t("error_rasa", lang),
-                   "language_name": gateway_t("language_name", lang)}
+            lang: {
+                **i18n.prefixed("widget_", lang),
+                "error_rasa": i18n.t("error_rasa", lang),
+                "language_name": gateway_t("language_name", lang),
+            }
             for lang in LANGUAGES
         }
         script = (STATIC / "widget.js").read_text(encoding="utf-8")
         script = script.replace("__ADVISOR_MAX_TEXT__", str(settings.max_text))
-        script = script.replace("__ADVISOR_STRINGS__", json.dumps(strings, ensure_ascii=False, separators=(",", ":")))
+        script = script.replace(
+            "__ADVISOR_STRINGS__", json.dumps(strings, ensure_ascii=False, separators=(",", ":"))
+        )
         return cls(
             script=Asset.of(script.encode("utf-8"), "text/javascript"),
             stylesheet=Asset.of((STATIC / "widget.css").read_bytes(), "text/css"),
@@ -66,7 +71,9 @@ def _serve(request: web.Request, asset: Asset) -> web.Response:
     headers = {"ETag": asset.etag, "Cache-Control": "public, max-age=300"}
     if request.headers.get("If-None-Match") == asset.etag:
         return web.Response(status=304, headers=headers)
-    response = web.Response(body=asset.body, content_type=asset.content_type, charset="utf-8", headers=headers)
+    response = web.Response(
+        body=asset.body, content_type=asset.content_type, charset="utf-8", headers=headers
+    )
     response.enable_compression()
     return response
 
@@ -117,7 +124,7 @@ def _language_links(current: str) -> str:
 
 def _option_rows(lang: str) -> str:
     return "\n".join(
-        f"<tr><th scope=\"row\"><code>data-{name}</code></th><td>{html.escape(i18n.t('opt_' + name, lang))}</td></tr>"
+        f'<tr><th scope="row"><code>data-{name}</code></th><td>{html.escape(i18n.t("opt_" + name, lang))}</td></tr>'
         for name in OPTIONS
     )
 
@@ -127,8 +134,12 @@ async def demo_page(request: web.Request) -> web.Response:
     lang = normalize_language(request.query.get("lang")) or accept_language(request) or "en"
     text = {k: html.escape(v) for k, v in i18n.prefixed("demo_", lang).items()}
     page = request.app[ASSETS].demo.substitute(
-        lang=lang, snippet=html.escape(snippet(request)), raw_snippet=snippet(request, for_html=True),
-        languages=_language_links(lang), options=_option_rows(lang), **text,
+        lang=lang,
+        snippet=html.escape(snippet(request)),
+        raw_snippet=snippet(request, for_html=True),
+        languages=_language_links(lang),
+        options=_option_rows(lang),
+        **text,
     )
     headers = {"Content-Security-Policy": content_security_policy(request)}
     return web.Response(text=page, content_type="text/html", headers=headers)

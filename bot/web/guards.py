@@ -122,7 +122,9 @@ async def refuse_foreign_origins(request: web.Request, handler: Handler) -> web.
     """Browsers send Origin on cross-site calls; unknown origins are refused before any work."""
     settings = request.app[WEB_SETTINGS]
     origin = request_origin(request)
-    if origin is None or (origin and origin not in settings.all_origins and not same_origin(request, origin, settings)):
+    if origin is None or (
+        origin and origin not in settings.all_origins and not same_origin(request, origin, settings)
+    ):
         raise ApiError(403, "origin")
     return await handler(request)
 

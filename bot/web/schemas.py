@@ -10,7 +10,11 @@ from jsonschema.exceptions import ValidationError, best_match
 from bot.i18n import LANGUAGES
 from bot.web.settings import WebSettings
 
-SESSION_ID = {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$", "description": "Issued by POST /session."}
+SESSION_ID = {
+    "type": "string",
+    "pattern": "^[A-Za-z0-9_-]{16,64}$",
+    "description": "Issued by POST /session.",
+}
 LANGUAGE = {
     "type": "string",
     "pattern": "^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$",
@@ -117,7 +121,9 @@ def first_error(v: Draft202012Validator, body: Any) -> ValidationError | None:
     return best_match(v.iter_errors(body))
 
 
-def _op(summary: str, request: dict[str, Any] | None, ok: tuple[str, dict[str, Any]], *errors: str) -> dict[str, Any]:
+def _op(
+    summary: str, request: dict[str, Any] | None, ok: tuple[str, dict[str, Any]], *errors: str
+) -> dict[str, Any]:
     op: dict[str, Any] = {
         "summary": summary,
         "responses": {
@@ -170,21 +176,41 @@ def _paths(settings: WebSettings) -> dict[str, Any]:
     delete = _op(
         "Delete the caller's conversation in the advisor (stored conversation, contact details) and here;"
         " 503 (code forget_failed) when that could not be done, then it is kept until retention.",
-        None, ("200", DELETED_OUT), "401", "403", "404", "429", "500", "503",
+        None,
+        ("200", DELETED_OUT),
+        "401",
+        "403",
+        "404",
+        "429",
+        "500",
+        "503",
     )
     delete["security"] = [{"session": []}]
     return {
         "/session": {
             "post": _op(
                 "Start a conversation; the server issues a random session id.",
-                session_request(), ("201", SESSION_OUT), "400", "403", "413", "429",
+                session_request(),
+                ("201", SESSION_OUT),
+                "400",
+                "403",
+                "413",
+                "429",
             ),
             "delete": delete,
         },
         "/chat": {
             "post": _op(
                 "Send text, a button payload or a start code; get the advisor's reply.",
-                chat_request(settings), ("200", CHAT_OUT), "400", "403", "404", "413", "429", "500", "503",
+                chat_request(settings),
+                ("200", CHAT_OUT),
+                "400",
+                "403",
+                "404",
+                "413",
+                "429",
+                "500",
+                "503",
             )
         },
         "/history": {"get": history},
@@ -201,7 +227,11 @@ def openapi(settings: WebSettings) -> dict[str, Any]:
         "paths": _paths(settings),
         "components": {
             "securitySchemes": {
-                "session": {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer <session_id>"}
+                "session": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "Authorization: Bearer <session_id>",
+                }
             },
             "responses": {
                 f"E{code}": {"description": text, "content": json_error} for code, text in _ERRORS.items()

@@ -66,7 +66,9 @@ def parse_sites(raw: str, variable: str = "WIDGET_SITES") -> dict[str, tuple[str
         key, sep, origins = entry.partition("=")
         key = key.strip()
         if not sep or not SITE_KEY.match(key):
-            raise SettingsError(f"{variable}: {entry!r} must be key=origin[,origin] with key of A-Z a-z 0-9 _ -")
+            raise SettingsError(
+                f"{variable}: {entry!r} must be key=origin[,origin] with key of A-Z a-z 0-9 _ -"
+            )
         if key in sites:
             raise SettingsError(f"{variable}: site key {key!r} appears twice")
         sites[key] = tuple(normalize_origin(o, variable) for o in origins.split(",") if o.strip())

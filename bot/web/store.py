@@ -144,12 +144,16 @@ class ChatStore:
     def _append(self, session_id: str, messages: list[StoredMessage]) -> None:
         assert self._db is not None, "ChatStore used before open()"
         now = time.time()
-        rows = [(stored_key(session_id), m.role, m.text, json.dumps(m.buttons, ensure_ascii=False), now) for m in messages]
+        rows = [
+            (stored_key(session_id), m.role, m.text, json.dumps(m.buttons, ensure_ascii=False), now)
+            for m in messages
+        ]
         with self._lock:
             self._db.execute("BEGIN")
             try:
                 self._db.executemany(
-                    "INSERT INTO messages (session_id, role, text, buttons, created) VALUES (?, ?, ?, ?, ?)", rows
+                    "INSERT INTO messages (session_id, role, text, buttons, created) VALUES (?, ?, ?, ?, ?)",
+                    rows,
                 )
             except BaseException:  # a failed write must never leave the connection inside a transaction
                 self._db.execute("ROLLBACK")

@@ -83,19 +83,27 @@ class PostgresChatStore:
         await self._run(
             "execute",
             "INSERT INTO web_sessions (id, site, language, created, last_seen) VALUES ($1, $2, $3, $4, $5)",
-            session.id, site, language, now, now,
+            session.id,
+            site,
+            language,
+            now,
+            now,
         )
         return session
 
     async def get_session(self, session_id: str) -> Session | None:
-        row = await self._run("fetchrow", "SELECT id, site, language FROM web_sessions WHERE id = $1", session_id)
+        row = await self._run(
+            "fetchrow", "SELECT id, site, language FROM web_sessions WHERE id = $1", session_id
+        )
         return Session(row["id"], row["site"], row["language"]) if row else None
 
     async def remember_language(self, session_id: str, language: str | None) -> None:
         await self._run(
             "execute",
             "UPDATE web_sessions SET language = COALESCE($1, language), last_seen = $2 WHERE id = $3",
-            language, time.time(), session_id,
+            language,
+            time.time(),
+            session_id,
         )
 
     async def append(self, session_id: str, messages: list[StoredMessage]) -> None:
@@ -106,7 +114,10 @@ class PostgresChatStore:
             "INSERT INTO web_messages (session_id, role, text, buttons, created)"
             " SELECT $1, role, text, buttons, $2 FROM unnest($3::text[], $4::text[], $5::text[])"
             " WITH ORDINALITY AS m(role, text, buttons, n) ORDER BY n",
-            session_id, now, [m.role for m in messages], [m.text for m in messages],
+            session_id,
+            now,
+            [m.role for m in messages],
+            [m.text for m in messages],
             [json.dumps(m.buttons, ensure_ascii=False) for m in messages],
         )
 
@@ -115,7 +126,8 @@ class PostgresChatStore:
             "fetch",
             "SELECT role, text, buttons FROM (SELECT seq, role, text, buttons FROM web_messages"
             " WHERE session_id = $1 ORDER BY seq DESC LIMIT $2) AS recent ORDER BY seq",
-            session_id, limit,
+            session_id,
+            limit,
         )
         return [StoredMessage(row["role"], row["text"], json.loads(row["buttons"])) for row in rows]
 

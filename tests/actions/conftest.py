@@ -33,13 +33,19 @@ def kb():
 
 
 @pytest.fixture(scope="session")
-def domain() -> dict[str, Any]:
-    """The assistant's real domain, as Rasa sends it to the action server."""
+def rasa_domain():
+    """Rasa's own Domain object, for tests that drive Rasa's tracker store on a real file."""
     from rasa.shared.core.domain import Domain
 
     with warnings.catch_warnings():  # Rasa 3.6 warns about removed auto-fill on every domain load
         warnings.filterwarnings("ignore", message="Slot auto-fill has been removed")
-        return Domain.load(str(ROOT / "domain")).as_dict()
+        return Domain.load(str(ROOT / "domain"))
+
+
+@pytest.fixture(scope="session")
+def domain(rasa_domain) -> dict[str, Any]:
+    """The assistant's real domain, as Rasa sends it to the action server."""
+    return rasa_domain.as_dict()
 
 
 def make_tracker(

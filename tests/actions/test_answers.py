@@ -34,7 +34,10 @@ def test_measure_by_button_in_german_renders_the_kb_and_cites_it(kb):
     assert texts(messages)[0].endswith("(§9)")
     assert closing(messages) == {"language": "de"}
     assert slot_events(events) == {
-        "last_item": "section:9", "language": "de", "language_explicit": False, "language_from_user": False
+        "last_item": "section:9",
+        "language": "de",
+        "language_explicit": False,
+        "language_from_user": False,
     }
 
 

@@ -101,11 +101,18 @@ def test_rephrase_and_give_up_are_localized(kb):
 
 
 def test_out_of_scope_names_the_nearest_topic_for_staff(kb):
-    ranking = [{"name": "out_of_scope", "confidence": 0.6}, {"name": "greet", "confidence": 0.2},
-               {"name": "investor_protection", "confidence": 0.1}]
+    ranking = [
+        {"name": "out_of_scope", "confidence": 0.6},
+        {"name": "greet", "confidence": 0.2},
+        {"name": "investor_protection", "confidence": 0.1},
+    ]
     tracker = make_tracker("what is the corporate tax rate", "out_of_scope", intent_ranking=ranking)
     messages, _ = run(dialogue.ActionOutOfScope(), tracker)
-    assert messages[-1]["custom"] == {"language": "en", "outcome": "out_of_scope", "topic": "investor_protection"}
+    assert messages[-1]["custom"] == {
+        "language": "en",
+        "outcome": "out_of_scope",
+        "topic": "investor_protection",
+    }
 
 
 def test_answered_turns_carry_no_outcome(kb):

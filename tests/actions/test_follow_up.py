@@ -34,8 +34,10 @@ def test_short_follow_ups_are_recognised_in_every_script(text, kind):
     assert query.parse_follow_up(text) == kind
 
 
-@pytest.mark.parametrize("action, intent", [(ActionSmalltalk(), "help"), (ActionBestGuess(), "nlu_fallback"),
-                                            (ActionSelectItem(), "select_item")])
+@pytest.mark.parametrize(
+    "action, intent",
+    [(ActionSmalltalk(), "help"), (ActionBestGuess(), "nlu_fallback"), (ActionSelectItem(), "select_item")],
+)
 def test_why_after_a_recommendation_explains_the_route_shown(action, intent):
     tracker = make_tracker("¿por qué esa?", intent, slots={**AFTER_RECOMMENDATION, "language": "es"})
     messages, _ = run(action, tracker)
@@ -56,6 +58,8 @@ def test_a_why_with_nothing_shown_is_ordinary_small_talk(kb):
 
 
 def test_why_after_a_list_alone_explains_its_first_item():
-    tracker = make_tracker("pourquoi celle-là ?", "help", slots={"last_list": ["route:red_tourism"], "language": "fr"})
+    tracker = make_tracker(
+        "pourquoi celle-là ?", "help", slots={"last_list": ["route:red_tourism"], "language": "fr"}
+    )
     messages, _ = run(ActionSmalltalk(), tracker)
     assert "(§2)" in " ".join(texts(messages))

@@ -114,7 +114,9 @@ def test_consent_question_has_yes_and_no(kb):
 
 def test_the_consent_question_after_a_handoff_marks_the_turn_for_staff(kb):
     ranking = [{"name": "human_handoff", "confidence": 0.8}, {"name": "how_to_invest", "confidence": 0.1}]
-    tracker = make_tracker("I want to talk to a person about investing", "human_handoff", intent_ranking=ranking)
+    tracker = make_tracker(
+        "I want to talk to a person about investing", "human_handoff", intent_ranking=ranking
+    )
     messages, _ = run(contact.ActionAskConsent(), tracker)
     assert messages[-1]["custom"] == {"language": "en", "outcome": "handoff", "topic": "how_to_invest"}
 
@@ -218,9 +220,30 @@ def test_nothing_is_stored_without_consent(kb):
 @pytest.mark.parametrize(
     "form, validation, slot, text, intent, section",
     [
-        ("investor_form", investor.ValidateInvestorForm, "sector", "wait, what does measure 9 say?", "measure_info", "9"),
-        ("investor_form", investor.ValidateInvestorForm, "country", "Moment, was sagt Maßnahme 4?", "measure_info", "4"),
-        ("investor_form", investor.ValidateInvestorForm, "involvement", "智慧产业是什么意思？", "smart_industry", "6"),
+        (
+            "investor_form",
+            investor.ValidateInvestorForm,
+            "sector",
+            "wait, what does measure 9 say?",
+            "measure_info",
+            "9",
+        ),
+        (
+            "investor_form",
+            investor.ValidateInvestorForm,
+            "country",
+            "Moment, was sagt Maßnahme 4?",
+            "measure_info",
+            "4",
+        ),
+        (
+            "investor_form",
+            investor.ValidateInvestorForm,
+            "involvement",
+            "智慧产业是什么意思？",
+            "smart_industry",
+            "6",
+        ),
         ("contact_form", contact.ValidateContactForm, "consent", "что говорится о талантах?", "talent", "8"),
     ],
 )
@@ -242,8 +265,10 @@ def test_an_answer_that_reads_like_a_short_answer_fills_the_slot(kb, domain):
 
 def test_the_opening_message_fills_what_it_names(kb, domain):
     tracker = make_tracker(
-        "build my investor profile, I'd buy shares in film and TV", "investor_profile",
-        active_loop="investor_form", slots={"requested_slot": None},
+        "build my investor profile, I'd buy shares in film and TV",
+        "investor_profile",
+        active_loop="investor_form",
+        slots={"requested_slot": None},
     )
     _, events = run(investor.ValidateInvestorForm(), tracker, domain)
     assert "media" in slot_events(events)["sector"]

@@ -100,8 +100,13 @@ def test_first_message_without_other_evidence_gets_the_likely_language(text, exp
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("Guten Tag zusammen", "de"), ("et la formation du personnel", "fr"), ("cual es la conclusion", "es"),
-     ("y el corredor tibet qiang yi?", "es"), ("formation du personnel ?", "fr")],
+    [
+        ("Guten Tag zusammen", "de"),
+        ("et la formation du personnel", "fr"),
+        ("cual es la conclusion", "es"),
+        ("y el corredor tibet qiang yi?", "es"),
+        ("formation du personnel ?", "fr"),
+    ],
 )
 def test_short_messages_both_detectors_agree_on_beat_the_channel_hint(text, expected):
     assert choose(text=text, metadata={"language": "en"}).code == expected

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import warnings
-
-import pytest
 
 from actions import leads, privacy
 from actions.settings import get_settings
-from tests.actions.conftest import ROOT, make_tracker, run, slot_events, texts
+from tests.actions.conftest import make_tracker, run, slot_events, texts
 
 
 def store_lead(sender: str) -> None:
@@ -60,15 +57,6 @@ def test_no_keeps_everything(kb):
 
 
 # --- the stored conversation, with Rasa's own SQL tracker store on a real SQLite file -------------
-
-
-@pytest.fixture(scope="module")
-def rasa_domain():
-    from rasa.shared.core.domain import Domain
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Slot auto-fill has been removed")
-        return Domain.load(str(ROOT / "domain"))
 
 
 def conversation_turn(text: str, intent: str, action: str, reply: str, custom: dict | None = None) -> list:

@@ -49,7 +49,10 @@ def test_language_slot_values_are_the_kb_languages(kb, domain):
 @pytest.mark.parametrize(
     "action, buttons",
     [
-        (investor.ActionAskSector, lambda kb: [f'/inform{{"item": "sector:{t}"}}' for t in kb.tags("sector")]),
+        (
+            investor.ActionAskSector,
+            lambda kb: [f'/inform{{"item": "sector:{t}"}}' for t in kb.tags("sector")],
+        ),
         (
             investor.ActionAskInvolvement,
             lambda kb: [f'/inform{{"item": "involvement:{i}"}}' for i in profile.involvement_ids()],
@@ -71,7 +74,12 @@ def test_the_answer_registry_agrees_with_the_rules(domain):
     for path in (ROOT / "data" / "rules").glob("*.yml"):
         for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
             steps = rule["steps"]
-            if len(steps) == 2 and "intent" in steps[0] and "action" in steps[1] and not rule.get("condition"):
+            if (
+                len(steps) == 2
+                and "intent" in steps[0]
+                and "action" in steps[1]
+                and not rule.get("condition")
+            ):
                 ruled[steps[0]["intent"]] = steps[1]["action"]
     registry = {intent: action().name() for intent, action in best_guess.ANSWER_ACTIONS.items()}
     assert {i: a for i, a in registry.items() if i in ruled} == {i: ruled[i] for i in registry if i in ruled}

@@ -14,10 +14,9 @@ from datetime import datetime, timedelta, timezone
 from actions import analytics_texts, contact, leads, privacy, retention
 from actions.settings import get_settings
 from tests.actions.conftest import make_tracker, run, texts
-from tests.actions.test_privacy import (  # noqa: F401  (rasa_domain is a fixture)
+from tests.actions.test_privacy import (
     conversation_turn,
     make_store,
-    rasa_domain,
     save_turns,
     store_lead,
     stored_rows,
@@ -38,7 +37,9 @@ async def arun(action, tracker, domain):
 def refuse_deletes(path, table: str) -> None:
     """Fault injection on the real database: every delete from `table` fails, as on a broken disk."""
     with sqlite3.connect(path) as db:
-        db.execute(f"CREATE TRIGGER refuse BEFORE DELETE ON {table} BEGIN SELECT RAISE(ABORT, 'disk says no'); END")
+        db.execute(
+            f"CREATE TRIGGER refuse BEFORE DELETE ON {table} BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
+        )
 
 
 def age_events(path, sender: str, days: float) -> None:
@@ -46,16 +47,27 @@ def age_events(path, sender: str, days: float) -> None:
         db.execute("UPDATE events SET timestamp = timestamp - ? WHERE sender_id = ?", (days * DAY, sender))
 
 
-async def tracker_with(rasa_domain, path, conversations: dict[str, int]):  # noqa: F811
+async def tracker_with(rasa_domain, path, conversations: dict[str, int]):
     from actions.tracker_store import ForgetfulSQLTrackerStore
 
     store = make_store(ForgetfulSQLTrackerStore, rasa_domain, path)
     for sender, turns in conversations.items():
-        await save_turns(store, rasa_domain, sender, [conversation_turn("hi", "greet", "action_smalltalk", "Hello")] * turns)
+        await save_turns(
+            store,
+            rasa_domain,
+            sender,
+            [conversation_turn("hi", "greet", "action_smalltalk", "Hello")] * turns,
+        )
     return store
 
 
-async def test_forget_me_deletes_the_stored_conversation_itself(rasa_domain, tmp_path, monkeypatch, kb, domain):  # noqa: F811
+async def test_forget_me_deletes_the_stored_conversation_itself(
+    rasa_domain,
+    tmp_path,
+    monkeypatch,
+    kb,
+    domain,
+):
     path = tmp_path / "tracker.sqlite3"
     await tracker_with(rasa_domain, path, {"web:test-session": 2, "web:other": 1})
     monkeypatch.setenv("TRACKER_URL", f"sqlite:///{path}")
@@ -67,13 +79,21 @@ async def test_forget_me_deletes_the_stored_conversation_itself(rasa_domain, tmp
     assert stored_rows(path, "web:test-session") == 0 and stored_rows(path, "web:other") > 0
 
 
-async def test_a_forget_me_that_fails_says_so_and_claims_nothing(rasa_domain, tmp_path, monkeypatch, kb, domain):  # noqa: F811
+async def test_a_forget_me_that_fails_says_so_and_claims_nothing(
+    rasa_domain,
+    tmp_path,
+    monkeypatch,
+    kb,
+    domain,
+):
     path = tmp_path / "tracker.sqlite3"
     await tracker_with(rasa_domain, path, {"web:test-session": 1})
     monkeypatch.setenv("TRACKER_URL", f"sqlite:///{path}")
     get_settings.cache_clear()
     refuse_deletes(path, "events")
-    messages = await arun(privacy.ActionForgetMe(), make_tracker("/affirm", "affirm", slots={"language": "de"}), domain)
+    messages = await arun(
+        privacy.ActionForgetMe(), make_tracker("/affirm", "affirm", slots={"language": "de"}), domain
+    )
     assert texts(messages) == [kb.ui("forget.failed", "de")]
     assert "forgotten" not in messages[-1]["custom"]
     assert stored_rows(path, "web:test-session") > 0
@@ -95,9 +115,13 @@ def gateway_questions(data_dir, questions: dict[str, str]) -> None:
     (data_dir / analytics_texts.KEY_FILE).write_text(base64.urlsafe_b64encode(key).decode("ascii"))
     derived = analytics_texts.pseudonym_key(key)
     with closing(sqlite3.connect(data_dir / analytics_texts.DB_FILE)) as db, db:
-        db.execute("CREATE TABLE unanswered (id INTEGER PRIMARY KEY, text TEXT NOT NULL, sender_key TEXT NOT NULL)")
-        db.executemany("INSERT INTO unanswered (text, sender_key) VALUES (?, ?)",
-                       [(text, analytics_texts.pseudonym(derived, sender)) for text, sender in questions.items()])
+        db.execute(
+            "CREATE TABLE unanswered (id INTEGER PRIMARY KEY, text TEXT NOT NULL, sender_key TEXT NOT NULL)"
+        )
+        db.executemany(
+            "INSERT INTO unanswered (text, sender_key) VALUES (?, ?)",
+            [(text, analytics_texts.pseudonym(derived, sender)) for text, sender in questions.items()],
+        )
 
 
 def gateway_texts(data_dir) -> list[str]:
@@ -135,7 +159,7 @@ def test_with_retries_tries_again_after_a_database_error():
     assert retention.with_retries(flaky, pause=0) == 7 and len(attempts) == 3
 
 
-async def test_idle_conversations_and_ended_sessions_past_retention_are_pruned(rasa_domain, tmp_path):  # noqa: F811
+async def test_idle_conversations_and_ended_sessions_past_retention_are_pruned(rasa_domain, tmp_path):
     from rasa.shared.core.events import ActionExecuted, SessionStarted
 
     path = tmp_path / "tracker.sqlite3"
@@ -144,8 +168,12 @@ async def test_idle_conversations_and_ended_sessions_past_retention_are_pruned(r
     age_events(path, "web:active", 40)
     # web:active came back today: a new session, whose events Rasa counts, must stay
     tracker = await store.retrieve("web:active")
-    for event in [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
-                  *conversation_turn("hello again", "greet", "action_smalltalk", "Welcome back")]:
+    for event in [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+        *conversation_turn("hello again", "greet", "action_smalltalk", "Welcome back"),
+    ]:
         tracker.update(event)
     await store.save(tracker)
     before = {s: stored_rows(path, s) for s in ("web:idle", "web:active", "web:recent")}
@@ -166,7 +194,8 @@ def test_old_leads_are_pruned_and_recent_ones_kept():
     path = get_settings().leads_path
     store_lead("web:new")
     old = dataclasses.replace(
-        leads.leads_of(path, "web:new")[0], sender="web:old",
+        leads.leads_of(path, "web:new")[0],
+        sender="web:old",
         created_at=(datetime.now(timezone.utc) - timedelta(days=200)).isoformat(),
     )
     leads.save_lead(path, old)
@@ -174,7 +203,7 @@ def test_old_leads_are_pruned_and_recent_ones_kept():
     assert leads.leads_of(path, "web:old") == [] and len(leads.leads_of(path, "web:new")) == 1
 
 
-async def test_the_sweeper_prunes_while_the_action_server_runs(rasa_domain, tmp_path, monkeypatch):  # noqa: F811
+async def test_the_sweeper_prunes_while_the_action_server_runs(rasa_domain, tmp_path, monkeypatch):
     path = tmp_path / "tracker.sqlite3"
     await tracker_with(rasa_domain, path, {"web:idle": 1})
     monkeypatch.setenv("TRACKER_URL", f"sqlite:///{path}")
@@ -203,12 +232,15 @@ def test_a_sender_leaves_at_most_a_few_leads_a_day(kb):
 
 def test_lead_fields_lose_control_and_format_characters():
     path = get_settings().leads_path
-    lead = leads.Lead("Anna\u202e nhoJ\x1b[31m", "a@b.example", None, None, "Aus\x00tria\n", "en", "web", "web:x")
+    lead = leads.Lead(
+        "Anna\u202e nhoJ\x1b[31m", "a@b.example", None, None, "Aus\x00tria\n", "en", "web", "web:x"
+    )
     leads.save_lead(path, lead)
     stored = leads.leads_of(path, "web:x")[0]
     assert stored.name == "Anna nhoJ [31m" and stored.country == "Aus tria"
 
 
 def test_an_export_would_never_write_a_formula():
-    assert [leads.spreadsheet_safe(v) for v in ("=HYPERLINK(\"x\")", "+1 555", "-2", "@SUM(A1)", "Anna", None)] == [
-        "'=HYPERLINK(\"x\")", "'+1 555", "'-2", "'@SUM(A1)", "Anna", ""]
+    assert [
+        leads.spreadsheet_safe(v) for v in ('=HYPERLINK("x")', "+1 555", "-2", "@SUM(A1)", "Anna", None)
+    ] == ['\'=HYPERLINK("x")', "'+1 555", "'-2", "'@SUM(A1)", "Anna", ""]

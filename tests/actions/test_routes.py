@@ -26,7 +26,9 @@ def test_an_interest_named_up_front_gets_suggestions_at_once(kb, text, lang, rou
 
 
 def test_no_interest_lists_every_route_with_a_line_and_the_interests_as_buttons(kb):
-    messages, events = run(routes.ActionRecommendRoutes(), make_tracker("which route suits me?", "recommend_route"))
+    messages, events = run(
+        routes.ActionRecommendRoutes(), make_tracker("which route suits me?", "recommend_route")
+    )
     answer = texts(messages)[0]
     assert answer.startswith(kb.ui("recommend.overview", "en"))
     for route in kb.items("route"):
@@ -39,7 +41,9 @@ def test_no_interest_lists_every_route_with_a_line_and_the_interests_as_buttons(
 
 def test_an_interest_button_gets_its_routes(kb):
     tracker = make_tracker(
-        '/recommend_route{"item":"interest:ecology"}', "recommend_route", entities={"item": "interest:ecology"}
+        '/recommend_route{"item":"interest:ecology"}',
+        "recommend_route",
+        entities={"item": "interest:ecology"},
     )
     _, events = run(routes.ActionRecommendRoutes(), tracker)
     assert all("ecology" in kb.by_ref(ref).tags for ref in slot_events(events)["last_list"])
@@ -65,7 +69,9 @@ def test_a_free_answer_naming_a_sector_gets_the_openings_that_fit_and_is_kept(kb
 
 
 def test_where_an_investor_is_based_is_taken_once_the_talk_is_about_investing(kb):
-    tracker = make_tracker("soy de México", "inform", slots={"sector": ["media"], "last_list": ["opening:film_tv"]})
+    tracker = make_tracker(
+        "soy de México", "inform", slots={"sector": ["media"], "last_list": ["opening:film_tv"]}
+    )
     messages, events = run(best_guess.ActionFreeAnswer(), tracker)
     assert slot_events(events)["country"] == "México"
     assert "México" in texts(messages)[0] and "(§9)" in texts(messages)[0]

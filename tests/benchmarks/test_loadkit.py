@@ -1,4 +1,5 @@
 """The pure parts of the load benchmarks: percentiles, summaries, tables, goal verdicts (no timing)."""
+
 from __future__ import annotations
 
 import sys

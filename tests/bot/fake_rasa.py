@@ -40,7 +40,10 @@ class FakeRasa:
         """Answers every message with `echo: <text>` and the conversation language marker."""
         self.responder = lambda body: [
             {"recipient_id": body["sender"], "text": f"echo: {body['message']}"},
-            {"recipient_id": body["sender"], "custom": {"language": (body.get("metadata") or {}).get("language") or "en"}},
+            {
+                "recipient_id": body["sender"],
+                "custom": {"language": (body.get("metadata") or {}).get("language") or "en"},
+            },
         ]
 
     async def _webhook(self, request: web.Request) -> web.Response:

@@ -27,13 +27,23 @@ def get(url: str, headers: dict[str, str]) -> None:
 
 def test_access_log_lines_carry_no_visitor_ip(tmp_path):
     port, nowhere = free_port(), free_port()
-    env = {"GATEWAY_PORT": str(port), "ADVISOR_DATA_DIR": str(tmp_path), "RASA_URL": f"http://127.0.0.1:{nowhere}",
-           "ACTION_SERVER_PORT": str(nowhere), "PATH": "/usr/bin:/bin"}
-    gateway = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    env = {
+        "GATEWAY_PORT": str(port),
+        "ADVISOR_DATA_DIR": str(tmp_path),
+        "RASA_URL": f"http://127.0.0.1:{nowhere}",
+        "ACTION_SERVER_PORT": str(nowhere),
+        "PATH": "/usr/bin:/bin",
+    }
+    gateway = subprocess.Popen(
+        [sys.executable, "-m", "bot"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
+    )
     try:
         for _ in range(150):  # generous: the process starts in about a second
             try:
-                get(f"http://127.0.0.1:{port}/healthz", {"X-Forwarded-For": "203.0.113.77", "User-Agent": "probe/1"})
+                get(
+                    f"http://127.0.0.1:{port}/healthz",
+                    {"X-Forwarded-For": "203.0.113.77", "User-Agent": "probe/1"},
+                )
                 break
             except OSError:
                 time.sleep(0.1)

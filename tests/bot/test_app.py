@@ -27,13 +27,20 @@ async def test_healthz_reports_each_dependency_and_readiness_is_red_while_either
     }
     for (rasa_url, actions_url), (rasa_state, actions_state, ready_status) in cases.items():
         settings = Settings.from_env(
-            {"RASA_URL": rasa_url, "ACTION_SERVER_URL": f"{actions_url}/webhook", "ADVISOR_DATA_DIR": str(tmp_path)}
+            {
+                "RASA_URL": rasa_url,
+                "ACTION_SERVER_URL": f"{actions_url}/webhook",
+                "ADVISOR_DATA_DIR": str(tmp_path),
+            }
         )
         client = await aiohttp_client(create_app(settings))
         live = await client.get("/healthz")
         assert live.status == 200  # liveness: restarting the gateway would not bring Rasa back
         assert await live.json() == {
-            "status": "ok", "ready": ready_status == 200, "rasa": rasa_state, "action_server": actions_state
+            "status": "ok",
+            "ready": ready_status == 200,
+            "rasa": rasa_state,
+            "action_server": actions_state,
         }
         ready = await client.get("/readyz")
         assert ready.status == ready_status
@@ -52,8 +59,13 @@ async def test_with_several_rasa_instances_one_up_is_enough_and_each_is_reported
 ):
     rasa, actions = await _dependency(aiohttp_server, "/"), await _dependency(aiohttp_server, "/health")
     nowhere = f"http://127.0.0.1:{unused_tcp_port}"
-    settings = Settings.from_env({"RASA_URLS": f"{nowhere},{rasa}", "ACTION_SERVER_URL": f"{actions}/webhook",
-                                  "ADVISOR_DATA_DIR": str(tmp_path)})
+    settings = Settings.from_env(
+        {
+            "RASA_URLS": f"{nowhere},{rasa}",
+            "ACTION_SERVER_URL": f"{actions}/webhook",
+            "ADVISOR_DATA_DIR": str(tmp_path),
+        }
+    )
     client = await aiohttp_client(create_app(settings))
     ready = await client.get("/readyz")
     assert ready.status == 200

@@ -23,7 +23,9 @@ def pins(lock: Path) -> dict[str, str]:
         if not match:
             continue
         name = re.sub(r"[-_.]+", "-", match.group(1)).lower()
-        assert line.endswith("\\") and lines[index + 1].strip().startswith("--hash=sha256:"), f"{lock.name}: {name} has no hash"
+        assert line.endswith("\\") and lines[index + 1].strip().startswith("--hash=sha256:"), (
+            f"{lock.name}: {name} has no hash"
+        )
         result[name] = match.group(2)
     return result
 
@@ -38,5 +40,5 @@ def test_the_runtime_lock_has_no_test_tools_and_the_dev_lock_adds_them_at_the_sa
 
 def test_setup_installs_with_require_hashes():
     script = (ROOT / "scripts" / "setup_envs.sh").read_text(encoding="utf-8")
-    assert "--require-hashes --no-deps -r \"$lock\"" in script
-    assert 'requirements/gateway$DEV.lock' in script and "ADVISOR_RUNTIME_ONLY" in script
+    assert '--require-hashes --no-deps -r "$lock"' in script
+    assert "requirements/gateway$DEV.lock" in script and "ADVISOR_RUNTIME_ONLY" in script

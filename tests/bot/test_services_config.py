@@ -27,15 +27,22 @@ def test_defaults_use_sqlite_under_the_data_dir(tmp_path):
 
 
 def test_database_and_redis_urls_switch_to_postgres_and_redis(tmp_path):
-    env = services.service_env({
-        "ADVISOR_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": "postgresql://advisor:secret@db.internal:5433/advisor",
-        "REDIS_URL": "redis://:pw@cache.internal:6380/2",
-    })
+    env = services.service_env(
+        {
+            "ADVISOR_DATA_DIR": str(tmp_path),
+            "DATABASE_URL": "postgresql://advisor:secret@db.internal:5433/advisor",
+            "REDIS_URL": "redis://:pw@cache.internal:6380/2",
+        }
+    )
     assert env["TRACKER_URL"] == "postgresql://advisor:secret@db.internal:5433/advisor"
     assert env["TRACKER_DIALECT"] == "postgresql"
-    assert (env["LOCK_STORE_TYPE"], env["REDIS_HOST"], env["REDIS_PORT"], env["REDIS_PASSWORD"], env["REDIS_DB"]) == (
-        "redis", "cache.internal", "6380", "pw", "2")
+    assert (
+        env["LOCK_STORE_TYPE"],
+        env["REDIS_HOST"],
+        env["REDIS_PORT"],
+        env["REDIS_PASSWORD"],
+        env["REDIS_DB"],
+    ) == ("redis", "cache.internal", "6380", "pw", "2")
 
 
 def test_malformed_redis_url_is_refused_with_a_clear_message(tmp_path):
@@ -54,7 +61,9 @@ def test_api_needs_a_token(tmp_path):
 
 
 def test_the_wrapper_hands_rasa_the_token_from_the_environment():
-    spec = importlib.util.spec_from_file_location("rasa_with_token", services.ROOT / "scripts" / "rasa_with_token.py")
+    spec = importlib.util.spec_from_file_location(
+        "rasa_with_token", services.ROOT / "scripts" / "rasa_with_token.py"
+    )
     wrapper = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(wrapper)
     argv = wrapper.rasa_argv(["rasa_with_token.py", "run", "--enable-api"], {"RASA_API_TOKEN": "t0ken"})
@@ -72,7 +81,9 @@ def wait_for(predicate, seconds: float = 30.0) -> None:
 def test_service_output_is_redacted_into_a_log_file(tmp_path):
     token = "123456:AAbbCCddEEffGGhhIIjjKKll"
     env = {**os.environ, "RASA_API_TOKEN": "api-token-never-logged", "TELEGRAM_BOT_TOKEN": token}
-    script = f"print('calling https://api.telegram.org/bot{token}/getMe'); print('auth api-token-never-logged')"
+    script = (
+        f"print('calling https://api.telegram.org/bot{token}/getMe'); print('auth api-token-never-logged')"
+    )
     service = services.Service("demo", [sys.executable, "-c", script], "http://127.0.0.1:9/", "-")
     (tmp_path / "logs").mkdir()
     service.start(env, tmp_path / "logs")
@@ -115,41 +126,61 @@ def test_several_instances_need_shared_stores(tmp_path):
     with pytest.raises(SystemExit, match="DATABASE_URL and REDIS_URL"):
         services.service_env({"ADVISOR_DATA_DIR": str(tmp_path), "RASA_INSTANCES": "2"})
     with pytest.raises(SystemExit, match="REDIS_URL"):
-        services.service_env({"ADVISOR_DATA_DIR": str(tmp_path), "RASA_INSTANCES": "2",
-                              "DATABASE_URL": "postgresql://a@db/advisor"})
+        services.service_env(
+            {
+                "ADVISOR_DATA_DIR": str(tmp_path),
+                "RASA_INSTANCES": "2",
+                "DATABASE_URL": "postgresql://a@db/advisor",
+            }
+        )
     with pytest.raises(SystemExit, match="RASA_INSTANCES"):
         services.service_env({"ADVISOR_DATA_DIR": str(tmp_path), "RASA_INSTANCES": "zero"})
 
 
 def test_three_instances_two_action_servers_and_the_gateways_urls(tmp_path):
-    env = services.service_env({
-        "ADVISOR_DATA_DIR": str(tmp_path), "RASA_INSTANCES": "3", "ACTION_SERVERS": "2",
-        "DATABASE_URL": "postgresql://a@db/advisor", "REDIS_URL": "redis://cache:6379/1",
-        "RASA_PORT": "7005", "ACTION_SERVER_PORT": "7055",
-    })
+    env = services.service_env(
+        {
+            "ADVISOR_DATA_DIR": str(tmp_path),
+            "RASA_INSTANCES": "3",
+            "ACTION_SERVERS": "2",
+            "DATABASE_URL": "postgresql://a@db/advisor",
+            "REDIS_URL": "redis://cache:6379/1",
+            "RASA_PORT": "7005",
+            "ACTION_SERVER_PORT": "7055",
+        }
+    )
     assert env["RASA_URLS"] == "http://127.0.0.1:7005,http://127.0.0.1:7006,http://127.0.0.1:7007"
     core = services.core_services(env)
     assert [s.name for s in core] == ["actions-1", "actions-2", "rasa-1", "rasa-2", "rasa-3"]
     assert [s.command[-1] for s in core] == ["7055", "7056", "7005", "7006", "7007"]
     assert [s.env["ACTION_SERVER_URL"] for s in core[2:]] == [
-        "http://127.0.0.1:7055/webhook", "http://127.0.0.1:7056/webhook", "http://127.0.0.1:7055/webhook"]
+        "http://127.0.0.1:7055/webhook",
+        "http://127.0.0.1:7056/webhook",
+        "http://127.0.0.1:7055/webhook",
+    ]
     assert all(s.replaceable for s in core)
 
 
 @pytest.mark.parametrize("variable", ["RASA_HOST", "ACTION_SERVER_HOST"])
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.5", "rasa.internal"])
 def test_rasa_and_the_action_server_refuse_a_non_loopback_bind(tmp_path, variable, host):
-    with pytest.raises(SystemExit, match=f"refusing to start: {variable}={host} is not a loopback.*ALLOW_PUBLIC_BIND=1"):
+    with pytest.raises(
+        SystemExit, match=f"refusing to start: {variable}={host} is not a loopback.*ALLOW_PUBLIC_BIND=1"
+    ):
         services.service_env({"ADVISOR_DATA_DIR": str(tmp_path), variable: host})
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "localhost"])
 def test_loopback_binds_start(tmp_path, host):
-    env = services.service_env({"ADVISOR_DATA_DIR": str(tmp_path), "RASA_HOST": host, "ACTION_SERVER_HOST": host})
+    env = services.service_env(
+        {"ADVISOR_DATA_DIR": str(tmp_path), "RASA_HOST": host, "ACTION_SERVER_HOST": host}
+    )
     assert env["SANIC_HOST"] == host
 
 
 def test_allow_public_bind_starts_with_a_warning(tmp_path, capsys):
-    env = services.service_env({"ADVISOR_DATA_DIR": str(tmp_path), "RASA_HOST": "0.0.0.0", "ALLOW_PUBLIC_BIND": "1"})
+    env = services.service_env(
+        {"ADVISOR_DATA_DIR": str(tmp_path), "RASA_HOST": "0.0.0.0", "ALLOW_PUBLIC_BIND": "1"}
+    )
     assert env["RASA_HOST"] == "0.0.0.0"
     assert "WARNING: ALLOW_PUBLIC_BIND=1: RASA_HOST=0.0.0.0" in capsys.readouterr().out

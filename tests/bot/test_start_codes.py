@@ -10,7 +10,7 @@ from bot.start_codes import resolve
 def test_measure_code_selects_that_section():
     action = resolve("measure_9")
     assert action.message.startswith("/measure_info")
-    assert json.loads(action.message[len("/measure_info"):]) == {"item": "section:9"}
+    assert json.loads(action.message[len("/measure_info") :]) == {"item": "section:9"}
 
 
 def test_route_code_passes_the_route_word():

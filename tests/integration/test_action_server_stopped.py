@@ -41,7 +41,9 @@ async def client(aiohttp_client, tmp_path):
 
 async def chat(client, session: str, text: str):
     return await client.post(
-        "/api/v1/chat", json={"session_id": session, "text": text, "language": "de"}, headers={"Origin": ORIGIN}
+        "/api/v1/chat",
+        json={"session_id": session, "text": text, "language": "de"},
+        headers={"Origin": ORIGIN},
     )
 
 
@@ -53,7 +55,9 @@ async def answered_within(client, session: str, text: str, attempts: int) -> boo
 
 
 async def test_a_stopped_action_server_gives_the_localized_unavailable_message_in_time_then_recovers(client):
-    created = await client.post("/api/v1/session", json={"site": SITE, "language": "de"}, headers={"Origin": ORIGIN})
+    created = await client.post(
+        "/api/v1/session", json={"site": SITE, "language": "de"}, headers={"Origin": ORIGIN}
+    )
     session = (await created.json())["session_id"]
     # Both texts answered before the fault, so the turns after it measure recovery, not a cold first
     # use (right after start-up on a busy machine a first turn can take longer than RASA_TIMEOUT).

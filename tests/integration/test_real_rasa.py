@@ -52,7 +52,5 @@ async def test_conversation_is_stored_in_the_sqlite_tracker_store(aiohttp_client
     await converse(client, sender, "hello")
     db = Path(os.environ["ADVISOR_DATA_DIR"]) / "tracker.sqlite3"
     with sqlite3.connect(db) as connection:
-        (count,) = connection.execute(
-            "SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,)
-        ).fetchone()
+        (count,) = connection.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()
     assert count > 0

@@ -22,7 +22,10 @@ async def test_deep_link_opens_measure_nine_with_its_citation(aiohttp_client, ai
 async def test_language_code_hint_gives_a_russian_greeting(aiohttp_client, aiohttp_server):
     chat = random.randint(10_000, 10_000_000)
     api = await telegram_turns(
-        aiohttp_client, aiohttp_server, RASA_URL, text_update(chat, "Привет! Какие есть культурные маршруты?", language_code="ru")
+        aiohttp_client,
+        aiohttp_server,
+        RASA_URL,
+        text_update(chat, "Привет! Какие есть культурные маршруты?", language_code="ru"),
     )
     replies = "\n".join(api.sent_texts(chat))
     assert any("\u0400" <= ch <= "\u04ff" for ch in replies)

@@ -29,7 +29,9 @@ async def client(aiohttp_client, tmp_path):
 
 
 async def chat(client, session, **fields):
-    resp = await client.post("/api/v1/chat", json={"session_id": session, **fields}, headers={"Origin": ORIGIN})
+    resp = await client.post(
+        "/api/v1/chat", json={"session_id": session, **fields}, headers={"Origin": ORIGIN}
+    )
     assert resp.status == 200, await resp.text()
     return await resp.json()
 
@@ -86,9 +88,15 @@ async def test_the_tracker_store_never_holds_the_session_id_and_new_conversation
     assert user_events(sender) == 1
     tracker = Path(os.environ["ADVISOR_DATA_DIR"]) / "tracker.sqlite3"
     with sqlite3.connect(tracker) as connection:
-        assert connection.execute("SELECT COUNT(*) FROM events WHERE data LIKE ? OR sender_id LIKE ?",
-                                  (f"%{session}%", f"%{session}%")).fetchone() == (0,)
-    await chat(client, session, payload="/investor_profile")  # a form is running: "/affirm" must not answer it
-    resp = await client.delete("/api/v1/session", headers={"Authorization": f"Bearer {session}", "Origin": ORIGIN})
+        assert connection.execute(
+            "SELECT COUNT(*) FROM events WHERE data LIKE ? OR sender_id LIKE ?",
+            (f"%{session}%", f"%{session}%"),
+        ).fetchone() == (0,)
+    await chat(
+        client, session, payload="/investor_profile"
+    )  # a form is running: "/affirm" must not answer it
+    resp = await client.delete(
+        "/api/v1/session", headers={"Authorization": f"Bearer {session}", "Origin": ORIGIN}
+    )
     assert resp.status == 200, await resp.text()
     assert user_events(sender) == 0

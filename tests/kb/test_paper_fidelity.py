@@ -36,14 +36,24 @@ def _check_terms(kb: KnowledgeBase, ref: str, terms: dict[str, list[str]], field
 # --- §2: the new routes have an example -------------------------------------------------------------
 
 CORRIDOR = {
-    "en": ["Tibet-Qiang-Yi"], "zh": ["藏羌彝文化产业走廊"], "ru": ["Тибет-Цян-И"], "ja": ["チベット・チャン・イ"],
-    "ko": ["티베트·강·이"], "de": ["Tibet-Qiang-Yi"], "fr": ["tibéto-qiang-yi"], "es": ["tibetano-qiang-yi"],
+    "en": ["Tibet-Qiang-Yi"],
+    "zh": ["藏羌彝文化产业走廊"],
+    "ru": ["Тибет-Цян-И"],
+    "ja": ["チベット・チャン・イ"],
+    "ko": ["티베트·강·이"],
+    "de": ["Tibet-Qiang-Yi"],
+    "fr": ["tibéto-qiang-yi"],
+    "es": ["tibetano-qiang-yi"],
 }
 NO_ROUTE_NAMED = {
-    "en": ["names none", "does not list specific"], "zh": ["没有具体列出", "没有列出具体"],
-    "ru": ["не называет ни одного", "не перечисляет"], "ja": ["一つも挙げていません", "具体的な新ルートは挙げていません"],
-    "ko": ["하나도 들지 않습니다", "나열하지 않습니다"], "de": ["nennt keine", "nennt er nicht"],
-    "fr": ["n'en nomme aucun", "ne cite aucun"], "es": ["no nombra ninguna", "no enumera rutas"],
+    "en": ["names none", "does not list specific"],
+    "zh": ["没有具体列出", "没有列出具体"],
+    "ru": ["не называет ни одного", "не перечисляет"],
+    "ja": ["一つも挙げていません", "具体的な新ルートは挙げていません"],
+    "ko": ["하나도 들지 않습니다", "나열하지 않습니다"],
+    "de": ["nennt keine", "nennt er nicht"],
+    "fr": ["n'en nomme aucun", "ne cite aucun"],
+    "es": ["no nombra ninguna", "no enumera rutas"],
 }
 
 
@@ -61,10 +71,12 @@ def test_new_cultural_routes_name_the_corridor_in_every_language(kb: KnowledgeBa
 # --- §6 / §6.2: the sound-and-light display belongs to §6.2 -----------------------------------------
 
 DISPLAY = {
-    "en": ["sound, light, water and colour", "three-dimensional"], "zh": ["声、光、水、色", "立体"],
+    "en": ["sound, light, water and colour", "three-dimensional"],
+    "zh": ["声、光、水、色", "立体"],
     "ru": ["свет", "объёмн"],  # declined: "звуком, светом, водой и цветом" / "в звуке, свете, воде и цвете"
     "ja": ["音・光・水・色", "立体的"],
-    "ko": ["소리·빛·물·색", "입체적"], "de": ["Klang, Licht, Wasser und Farbe", "dreidimensional"],
+    "ko": ["소리·빛·물·색", "입체적"],
+    "de": ["Klang, Licht, Wasser und Farbe", "dreidimensional"],
     "fr": ["le son, la lumière, l'eau et la couleur", "trois dimensions"],
     "es": ["sonido, luz, agua y color", "tridimensional"],
 }
@@ -105,7 +117,10 @@ def test_smart_technologies_cite_both_sections(kb: KnowledgeBase) -> None:
 
 
 def test_section_9_carries_the_online_figure(kb: KnowledgeBase) -> None:
-    assert "more than 30% of the consumers will order culturally relevant products through the Internet" in SOURCE
+    assert (
+        "more than 30% of the consumers will order culturally relevant products through the Internet"
+        in SOURCE
+    )
     for lang in LANGS:
         section = kb.get("section", "9")
         assert "30" in kb.text(section, "summary", lang), lang
@@ -115,7 +130,16 @@ def test_section_9_carries_the_online_figure(kb: KnowledgeBase) -> None:
 
 # --- §10: "sea" projects and the Wuxi example -------------------------------------------------------
 
-WUXI = {"en": "Wuxi", "zh": "无锡", "ru": "Уси", "ja": "無錫", "ko": "우시", "de": "Wuxi", "fr": "Wuxi", "es": "Wuxi"}
+WUXI = {
+    "en": "Wuxi",
+    "zh": "无锡",
+    "ru": "Уси",
+    "ja": "無錫",
+    "ko": "우시",
+    "de": "Wuxi",
+    "fr": "Wuxi",
+    "es": "Wuxi",
+}
 
 
 def test_section_10_carries_the_wuxi_example(kb: KnowledgeBase) -> None:
@@ -146,14 +170,23 @@ STANDARDS = {
     "es": ["acorde con los estándares internacionales", "altos directivos", "fama mundial"],
 }
 STUDY_TRIPS_ABROAD = {
-    "en": ["study visits", "abroad to learn"], "zh": ["出国考察"], "ru": ["учебные поездки"], "ja": ["海外視察"],
-    "ko": ["해외 시찰"], "de": ["Studienreisen"], "fr": ["visites d'étude"], "es": ["visitas de estudio"],
+    "en": ["study visits", "abroad to learn"],
+    "zh": ["出国考察"],
+    "ru": ["учебные поездки"],
+    "ja": ["海外視察"],
+    "ko": ["해외 시찰"],
+    "de": ["Studienreisen"],
+    "fr": ["visites d'étude"],
+    "es": ["visitas de estudio"],
 }
 
 
 def test_section_12_follows_the_paper(kb: KnowledgeBase) -> None:
-    for phrase in ("world-famous regional or cultural attractions", "in line with international standards",
-                   "experienced senior international management personnel"):
+    for phrase in (
+        "world-famous regional or cultural attractions",
+        "in line with international standards",
+        "experienced senior international management personnel",
+    ):
         assert phrase in SOURCE, phrase
     _check_terms(kb, "section:12", STANDARDS)
 
@@ -169,20 +202,35 @@ def test_no_study_visits_abroad_anywhere(kb: KnowledgeBase) -> None:
 # --- §13: leapfrogging development, seminars, deregulation with management --------------------------
 
 CONCLUSION = {
-    "en": ["leapfrogging development", "seminars and high-level dialogues", "combining deregulation with management"],
+    "en": [
+        "leapfrogging development",
+        "seminars and high-level dialogues",
+        "combining deregulation with management",
+    ],
     "zh": ["跨越式发展", "研讨会和高层对话", "放管结合"],
     "ru": ["скачкообразн", "семинары и диалоги высокого уровня", "сочетать дерегулирование с надзором"],
     "ja": ["飛躍的発展", "シンポジウムやハイレベル対話", "規制緩和と管理の結合"],
     "ko": ["비약적 발전", "세미나와 고위급 대화", "규제 완화와 관리의 결합"],
     "de": ["sprunghafte", "Seminaren und hochrangigen Dialogen", "Deregulierung mit Aufsicht verbinden"],
-    "fr": ["développement par bonds", "séminaires et des dialogues de haut niveau", "allier déréglementation et encadrement"],
-    "es": ["desarrollo por saltos", "seminarios y diálogos de alto nivel", "combinar desregulación y supervisión"],
+    "fr": [
+        "développement par bonds",
+        "séminaires et des dialogues de haut niveau",
+        "allier déréglementation et encadrement",
+    ],
+    "es": [
+        "desarrollo por saltos",
+        "seminarios y diálogos de alto nivel",
+        "combinar desregulación y supervisión",
+    ],
 }
 
 
 def test_section_13_follows_the_paper(kb: KnowledgeBase) -> None:
-    for phrase in ("leapfrogging development in Sichuan", "seminars and high-level dialogues",
-                   "combining deregulation with management"):
+    for phrase in (
+        "leapfrogging development in Sichuan",
+        "seminars and high-level dialogues",
+        "combining deregulation with management",
+    ):
         assert phrase in SOURCE, phrase
     _check_terms(kb, "section:13", CONCLUSION)
 
@@ -190,9 +238,14 @@ def test_section_13_follows_the_paper(kb: KnowledgeBase) -> None:
 # --- the abstract / introduction --------------------------------------------------------------------
 
 OVERVIEW_QUESTIONS = [
-    ("en", "what is this paper about?"), ("zh", "这篇论文讲什么"), ("ru", "о чём эта статья?"),
-    ("ja", "論文の概要を教えて"), ("ko", "이 논문은 무엇에 관한 건가요"), ("de", "Worum geht es in dem Artikel?"),
-    ("fr", "De quoi parle l'article ?"), ("es", "¿De qué trata el artículo?"),
+    ("en", "what is this paper about?"),
+    ("zh", "这篇论文讲什么"),
+    ("ru", "о чём эта статья?"),
+    ("ja", "論文の概要を教えて"),
+    ("ko", "이 논문은 무엇에 관한 건가요"),
+    ("de", "Worum geht es in dem Artikel?"),
+    ("fr", "De quoi parle l'article ?"),
+    ("es", "¿De qué trata el artículo?"),
 ]
 
 
@@ -206,12 +259,24 @@ def test_paper_overview_exists_in_every_language(kb: KnowledgeBase) -> None:
 
 
 def test_paper_overview_says_what_the_abstract_says(kb: KnowledgeBase) -> None:
-    for phrase in ("pillar industry of the tertiary industry", "new economic growth point",
-                   "dual responsibility", "build some cultural centers", "major trend"):
+    for phrase in (
+        "pillar industry of the tertiary industry",
+        "new economic growth point",
+        "dual responsibility",
+        "build some cultural centers",
+        "major trend",
+    ):
         assert phrase in SOURCE, phrase
     english = _text(kb, "fact:paper_overview", "en")
-    for phrase in ("tertiary industry", "new economic growth point", "dual responsibility", "cultural centers",
-                   "historical and cultural heritage", "natural environment", "major trend"):
+    for phrase in (
+        "tertiary industry",
+        "new economic growth point",
+        "dual responsibility",
+        "cultural centers",
+        "historical and cultural heritage",
+        "natural environment",
+        "major trend",
+    ):
         assert phrase in english, phrase
 
 
@@ -256,8 +321,12 @@ def test_spanish_breakthrough_point(kb: KnowledgeBase) -> None:
 
 # --- paper metadata in the user's language ----------------------------------------------------------
 
-AFFILIATION_MARKS = {"zh": ("四川理工学院", "成都市自来水有限责任公司"), "ja": ("四川理工学院", "成都市"),
-                     "ko": ("쓰촨", "청두"), "ru": ("Сычуань", "Чэнду")}
+AFFILIATION_MARKS = {
+    "zh": ("四川理工学院", "成都市自来水有限责任公司"),
+    "ja": ("四川理工学院", "成都市"),
+    "ko": ("쓰촨", "청두"),
+    "ru": ("Сычуань", "Чэнду"),
+}
 
 
 def test_affiliations_are_translated_in_every_language(kb: KnowledgeBase) -> None:
@@ -288,8 +357,19 @@ def test_funders_are_complete_and_translated(kb: KnowledgeBase) -> None:
     for grant in kb.paper.grants:
         assert kb.paper.funder(grant, "en") == grant.funder
         for lang in LANGS[1:]:
-            assert kb.paper.funder(grant, lang) and kb.paper.funder(grant, lang) != grant.funder, (grant.number, lang)
-    sichuan = {"zh": "四川", "ja": "四川", "ko": "쓰촨", "ru": "Сычуань", "de": "Sichuan", "fr": "Sichuan", "es": "Sichuan"}
+            assert kb.paper.funder(grant, lang) and kb.paper.funder(grant, lang) != grant.funder, (
+                grant.number,
+                lang,
+            )
+    sichuan = {
+        "zh": "四川",
+        "ja": "四川",
+        "ko": "쓰촨",
+        "ru": "Сычуань",
+        "de": "Sichuan",
+        "fr": "Sichuan",
+        "es": "Sichuan",
+    }
     for lang, word in sichuan.items():
         for number in ("SLQ2016B-09", "LYC15-10"):
             grant = next(g for g in kb.paper.grants if g.number == number)

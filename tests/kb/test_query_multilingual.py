@@ -113,21 +113,33 @@ RANK = [
 ]
 
 ORDINALS = [
-    ("ru", "второй", 2), ("ru", "давай третий вариант", 3),
-    ("ja", "二つ目", 2), ("ja", "3番目のもの", 3),
-    ("ko", "두 번째", 2), ("ko", "세 번째 것", 3),
-    ("de", "der zweite", 2), ("de", "die dritte bitte", 3),
-    ("fr", "le deuxième", 2), ("fr", "la troisième s'il vous plaît", 3),
-    ("es", "el segundo", 2), ("es", "la tercera", 3),
+    ("ru", "второй", 2),
+    ("ru", "давай третий вариант", 3),
+    ("ja", "二つ目", 2),
+    ("ja", "3番目のもの", 3),
+    ("ko", "두 번째", 2),
+    ("ko", "세 번째 것", 3),
+    ("de", "der zweite", 2),
+    ("de", "die dritte bitte", 3),
+    ("fr", "le deuxième", 2),
+    ("fr", "la troisième s'il vous plaît", 3),
+    ("es", "el segundo", 2),
+    ("es", "la tercera", 3),
 ]
 
 LANGUAGE_REQUESTS = [
-    ("ru", "ответь по-французски", "fr"), ("ru", "можно на немецком?", "de"),
-    ("ja", "ドイツ語で答えて", "de"), ("ja", "英語でお願いします", "en"),
-    ("ko", "독일어로 대답해 줘", "de"), ("ko", "영어로 해주세요", "en"),
-    ("de", "antworte auf Französisch", "fr"), ("de", "bitte auf Englisch", "en"),
-    ("fr", "réponds en allemand", "de"), ("fr", "parle anglais", "en"),
-    ("es", "responde en alemán", "de"), ("es", "habla francés por favor", "fr"),
+    ("ru", "ответь по-французски", "fr"),
+    ("ru", "можно на немецком?", "de"),
+    ("ja", "ドイツ語で答えて", "de"),
+    ("ja", "英語でお願いします", "en"),
+    ("ko", "독일어로 대답해 줘", "de"),
+    ("ko", "영어로 해주세요", "en"),
+    ("de", "antworte auf Französisch", "fr"),
+    ("de", "bitte auf Englisch", "en"),
+    ("fr", "réponds en allemand", "de"),
+    ("fr", "parle anglais", "en"),
+    ("es", "responde en alemán", "de"),
+    ("es", "habla francés por favor", "fr"),
 ]
 
 # (lang, text, tag kind, expected tags exactly)
@@ -146,8 +158,14 @@ TAGS = [
     ("es", "cine y tecnología", "opening", {"media", "technology"}),
 ]
 
-NOTHING_NAMED = [("ru", "ну и ладно"), ("ja", "えーと"), ("ko", "ㅋㅋㅋ"), ("de", "hmm, na gut"),
-                 ("fr", "bof, d'accord"), ("es", "vale, bueno")]
+NOTHING_NAMED = [
+    ("ru", "ну и ладно"),
+    ("ja", "えーと"),
+    ("ko", "ㅋㅋㅋ"),
+    ("de", "hmm, na gut"),
+    ("fr", "bof, d'accord"),
+    ("es", "vale, bueno"),
+]
 
 SECTION_REF = re.compile(r"§\s?(\d+(?:\.\d)?)")
 
@@ -158,7 +176,9 @@ def _top(matches: list) -> str | None:
 
 def test_every_language_has_at_least_ten_cases() -> None:
     """The issue's acceptance bar: ten query cases per language."""
-    cases = Counter(lang for table in (RESOLVE, RANK, ORDINALS, LANGUAGE_REQUESTS, TAGS) for lang, *_ in table)
+    cases = Counter(
+        lang for table in (RESOLVE, RANK, ORDINALS, LANGUAGE_REQUESTS, TAGS) for lang, *_ in table
+    )
     assert {lang: cases[lang] for lang in LANGS} == {lang: max(cases[lang], 10) for lang in LANGS}
 
 
@@ -207,7 +227,9 @@ def test_every_item_is_found_by_its_own_title(kb: KnowledgeBase, lang: str) -> N
     fallback = set(kb.topic_items("out_of_scope"))
     for item in (item for item in kb.all_items() if item not in fallback):
         title = kb.text(item, "title", lang)
-        assert _top(query.resolve(title, lang)) == item.ref or _top(query.rank(title, lang)) == item.ref, title
+        assert _top(query.resolve(title, lang)) == item.ref or _top(query.rank(title, lang)) == item.ref, (
+            title
+        )
 
 
 @pytest.mark.parametrize("lang", ("zh", *LANGS))
@@ -231,8 +253,14 @@ def _refs(kb: KnowledgeBase, item, lang: str) -> set[str]:
     return set(SECTION_REF.findall(text))
 
 
-LONG_MESSAGES = [("ru", "шёлковый путь "), ("ja", "シルクロードについて"), ("ko", "남방 실크로드 "),
-                 ("de", "Seidenstraße "), ("fr", "route de la soie "), ("es", "Ruta de la Seda ")]
+LONG_MESSAGES = [
+    ("ru", "шёлковый путь "),
+    ("ja", "シルクロードについて"),
+    ("ko", "남방 실크로드 "),
+    ("de", "Seidenstraße "),
+    ("fr", "route de la soie "),
+    ("es", "Ruta de la Seda "),
+]
 
 
 @pytest.mark.parametrize(("lang", "phrase"), LONG_MESSAGES)

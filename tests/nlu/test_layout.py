@@ -11,8 +11,12 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 NLU = ROOT / "data" / "nlu"
-LANGUAGES = [entry["code"] for entry in yaml.safe_load(
-    (ROOT / "actions" / "kb" / "data" / "languages.yml").read_text(encoding="utf-8"))["languages"]]
+LANGUAGES = [
+    entry["code"]
+    for entry in yaml.safe_load(
+        (ROOT / "actions" / "kb" / "data" / "languages.yml").read_text(encoding="utf-8")
+    )["languages"]
+]
 
 
 def intents_by_file(lang: str) -> dict[str, set[str]]:

@@ -68,17 +68,19 @@ def start_stack(postgres, redis, instances: int = 2, action_servers: int = 1) ->
     services = load_services()
     rasa_ports, action_ports = free_ports(instances), free_ports(action_servers)
     data_dir = tempfile.mkdtemp(prefix="advisor-scale-")
-    env = services.service_env({
-        **os.environ,
-        "ADVISOR_DATA_DIR": data_dir,
-        "DATABASE_URL": postgres.url,
-        "REDIS_URL": redis.url,
-        "RASA_INSTANCES": str(instances),
-        "ACTION_SERVERS": str(action_servers),
-        "RASA_PORT": str(rasa_ports[0]),
-        "ACTION_SERVER_PORT": str(action_ports[0]),
-        "RASA_URL": f"http://127.0.0.1:{rasa_ports[0]}",
-    })
+    env = services.service_env(
+        {
+            **os.environ,
+            "ADVISOR_DATA_DIR": data_dir,
+            "DATABASE_URL": postgres.url,
+            "REDIS_URL": redis.url,
+            "RASA_INSTANCES": str(instances),
+            "ACTION_SERVERS": str(action_servers),
+            "RASA_PORT": str(rasa_ports[0]),
+            "ACTION_SERVER_PORT": str(action_ports[0]),
+            "RASA_URL": f"http://127.0.0.1:{rasa_ports[0]}",
+        }
+    )
     core = services.core_services(env)
     supervisor = services.Supervisor(core, env)
     try:

@@ -25,7 +25,10 @@ async def store(request, tmp_path):
 async def test_session_history_language_and_forget(store):
     session = await store.create_session("demo", "de")
     assert await store.get_session(session.id) == session
-    await store.append(session.id, [StoredMessage("user", "Hallo"), StoredMessage("bot", "Hi", [{"title": "A", "payload": "/a"}])])
+    await store.append(
+        session.id,
+        [StoredMessage("user", "Hallo"), StoredMessage("bot", "Hi", [{"title": "A", "payload": "/a"}])],
+    )
     await store.append(session.id, [StoredMessage("user", "zwei")])
     await store.remember_language(session.id, "fr")
     await store.remember_language(session.id, None)

@@ -32,28 +32,32 @@ def gateway(aiohttp_client, stack, postgres, redis, tmp_path):
     """A gateway on the stack; `urls` pins it to some instances (default: all of them)."""
 
     async def start(urls=None):
-        settings = Settings.from_env({
-            "RASA_URLS": ",".join(urls or stack.rasa_urls),
-            # A generous bound: a crashed instance's lock on a conversation expires only after Rasa's
-            # TICKET_LOCK_LIFETIME (60 s), and 20 queued turns of one conversation take a while here.
-            "RASA_TIMEOUT": "120",
-            "RASA_RETRY_AFTER": "600",
-            "ADVISOR_DATA_DIR": str(tmp_path),
-            "WIDGET_SITES": f"acme={ORIGIN}",
-            "WIDGET_SENDER_KEY": SENDER_KEY,
-            "WIDGET_RATE_SESSION": "1000/minute",
-            "WIDGET_RATE_IP": "10000/minute",
-            "WIDGET_RATE_NEW_SESSION": "1000/minute",
-            "DATABASE_URL": postgres.url,
-            "REDIS_URL": redis.url,
-        })
+        settings = Settings.from_env(
+            {
+                "RASA_URLS": ",".join(urls or stack.rasa_urls),
+                # A generous bound: a crashed instance's lock on a conversation expires only after Rasa's
+                # TICKET_LOCK_LIFETIME (60 s), and 20 queued turns of one conversation take a while here.
+                "RASA_TIMEOUT": "120",
+                "RASA_RETRY_AFTER": "600",
+                "ADVISOR_DATA_DIR": str(tmp_path),
+                "WIDGET_SITES": f"acme={ORIGIN}",
+                "WIDGET_SENDER_KEY": SENDER_KEY,
+                "WIDGET_RATE_SESSION": "1000/minute",
+                "WIDGET_RATE_IP": "10000/minute",
+                "WIDGET_RATE_NEW_SESSION": "1000/minute",
+                "DATABASE_URL": postgres.url,
+                "REDIS_URL": redis.url,
+            }
+        )
         return await aiohttp_client(create_app(settings))
 
     return start
 
 
 async def new_session(client) -> str:
-    resp = await client.post("/api/v1/session", json={"site": "acme", "language": "en"}, headers={"Origin": ORIGIN})
+    resp = await client.post(
+        "/api/v1/session", json={"site": "acme", "language": "en"}, headers={"Origin": ORIGIN}
+    )
     assert resp.status == 201, await resp.text()
     return (await resp.json())["session_id"]
 
@@ -106,15 +110,17 @@ def names_route(body, title: str) -> bool:
 # ---------------------------------------------------------------- (a) one conversation, two instances
 
 
-async def test_a_twenty_concurrent_messages_over_two_instances_are_each_stored_once_in_order(gateway, stack, postgres):
+async def test_a_twenty_concurrent_messages_over_two_instances_are_each_stored_once_in_order(
+    gateway, stack, postgres
+):
     """Two gateways, each pinned to one Rasa instance, send the 20 messages of one conversation at
     once (alternating): the Redis lock store orders them across the instances."""
     first, second = await gateway([stack.rasa_urls[0]]), await gateway([stack.rasa_urls[1]])
     session = await new_session(first)
     texts = [f"What does measure {n % 12 + 1} say? (message {n})" for n in range(20)]
-    results = await asyncio.gather(*(
-        turn(first if n % 2 == 0 else second, session, text) for n, text in enumerate(texts)
-    ))
+    results = await asyncio.gather(
+        *(turn(first if n % 2 == 0 else second, session, text) for n, text in enumerate(texts))
+    )
     assert [status for status, _ in results] == [200] * 20, results
     assert all("§" in text_of(body) for _, body in results)
     stored = user_turns(postgres, sender(session))
@@ -123,7 +129,9 @@ async def test_a_twenty_concurrent_messages_over_two_instances_are_each_stored_o
     user_positions = [i for i, kind in enumerate(types) if kind == "user"]
     for start, end in zip(user_positions, user_positions[1:] + [len(types)], strict=True):
         assert "bot" in types[start:end], "a turn was interleaved with the next one"
-    history = await first.get("/api/v1/history", headers={"Authorization": f"Bearer {session}", "Origin": ORIGIN})
+    history = await first.get(
+        "/api/v1/history", headers={"Authorization": f"Bearer {session}", "Origin": ORIGIN}
+    )
     users = [m["text"] for m in (await history.json())["messages"] if m["role"] == "user"]
     assert sorted(users) == sorted(texts)
 
@@ -184,7 +192,9 @@ async def test_b_instance_killed_mid_traffic(gateway, stack, postgres):
     for session in sessions:
         assert outcomes[session][-1] == 200, "every conversation continues after the kill"
         if home[session] != victim_url:
-            assert outcomes[session] == [200] * 6, "conversations of the surviving instance never wait or fail"
+            assert outcomes[session] == [200] * 6, (
+                "conversations of the surviving instance never wait or fail"
+            )
         else:
             assert outcomes[session].count(503) <= 1, "only the turn in flight at the kill may be lost"
         stored = user_turns(postgres, sender(session))

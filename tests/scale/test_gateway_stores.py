@@ -26,17 +26,25 @@ async def rasa_url(aiohttp_server):
 @pytest.fixture
 def gateway(aiohttp_client, rasa_url, postgres, redis, tmp_path):
     async def start(**env: str):
-        settings = Settings.from_env({
-            "RASA_URL": rasa_url, "ADVISOR_DATA_DIR": str(tmp_path), "WIDGET_SITES": f"acme={ORIGIN}",
-            "DATABASE_URL": postgres.url, "REDIS_URL": redis.url, **env,
-        })
+        settings = Settings.from_env(
+            {
+                "RASA_URL": rasa_url,
+                "ADVISOR_DATA_DIR": str(tmp_path),
+                "WIDGET_SITES": f"acme={ORIGIN}",
+                "DATABASE_URL": postgres.url,
+                "REDIS_URL": redis.url,
+                **env,
+            }
+        )
         return await aiohttp_client(create_app(settings))
 
     return start
 
 
 async def new_session(client, language="de"):
-    resp = await client.post("/api/v1/session", json={"site": "acme", "language": language}, headers={"Origin": ORIGIN})
+    resp = await client.post(
+        "/api/v1/session", json={"site": "acme", "language": language}, headers={"Origin": ORIGIN}
+    )
     assert resp.status == 201, await resp.text()
     return (await resp.json())["session_id"]
 
@@ -53,8 +61,15 @@ async def test_a_conversation_continues_on_another_gateway(gateway):
     session = await new_session(first)
     assert (await chat(first, session, "eins")).status == 200
     assert (await chat(second, session, "zwei")).status == 200
-    history = await second.get("/api/v1/history", headers={"Authorization": f"Bearer {session}", "Origin": ORIGIN})
-    assert [m["text"] for m in (await history.json())["messages"]] == ["eins", "echo: eins", "zwei", "echo: zwei"]
+    history = await second.get(
+        "/api/v1/history", headers={"Authorization": f"Bearer {session}", "Origin": ORIGIN}
+    )
+    assert [m["text"] for m in (await history.json())["messages"]] == [
+        "eins",
+        "echo: eins",
+        "zwei",
+        "echo: zwei",
+    ]
 
 
 async def test_rate_limits_are_counted_across_gateways(gateway):
@@ -76,8 +91,15 @@ async def test_store_outage_is_temporarily_unavailable_then_recovers(gateway, re
         assert UNAVAILABLE_DE in body["error"]["message"]
     resp = await chat(client, session, "drei")
     assert resp.status == 200, await resp.text()
-    history = await client.get("/api/v1/history", headers={"Authorization": f"Bearer {session}", "Origin": ORIGIN})
-    assert [m["text"] for m in (await history.json())["messages"]] == ["eins", "echo: eins", "drei", "echo: drei"]
+    history = await client.get(
+        "/api/v1/history", headers={"Authorization": f"Bearer {session}", "Origin": ORIGIN}
+    )
+    assert [m["text"] for m in (await history.json())["messages"]] == [
+        "eins",
+        "echo: eins",
+        "drei",
+        "echo: drei",
+    ]
 
 
 def test_bad_store_urls_are_refused_at_start():
@@ -87,4 +109,3 @@ def test_bad_store_urls_are_refused_at_start():
         Settings.from_env({"DATABASE_URL": "mysql://x/y"})
     with pytest.raises(SettingsError, match="REDIS_URL"):
         Settings.from_env({"REDIS_URL": "localhost:6379"})
-

@@ -14,14 +14,25 @@ CHANNEL = "stafftest"  # rows of this test only: the table is shared with the ot
 
 
 async def _insert(url: str, **fields: str) -> int:
-    values = {"name": "Anna", "email": "anna@example.org", "sector": "film_tv", "involvement": "invest",
-              "country": "Germany", "language": "de", "channel": CHANNEL, "sender": "web:pg",
-              "created_at": "2026-03-02T10:00:00+00:00", **fields}
+    values = {
+        "name": "Anna",
+        "email": "anna@example.org",
+        "sector": "film_tv",
+        "involvement": "invest",
+        "country": "Germany",
+        "language": "de",
+        "channel": CHANNEL,
+        "sender": "web:pg",
+        "created_at": "2026-03-02T10:00:00+00:00",
+        **fields,
+    }
     db = await asyncpg.connect(url)
     try:
         placeholders = ", ".join(f"${i}" for i in range(1, len(COLUMNS) + 1))
-        return await db.fetchval(f"INSERT INTO leads ({', '.join(COLUMNS)}) VALUES ({placeholders}) RETURNING id",
-                                 *[values[column] for column in COLUMNS])
+        return await db.fetchval(
+            f"INSERT INTO leads ({', '.join(COLUMNS)}) VALUES ({placeholders}) RETURNING id",
+            *[values[column] for column in COLUMNS],
+        )
     finally:
         await db.close()
 
@@ -31,7 +42,9 @@ async def test_console_lists_filters_and_deletes_leads_in_postgres(postgres, tmp
     await leads.db.open()  # creates the table when no action server has yet
     try:
         first = await _insert(postgres.url)
-        second = await _insert(postgres.url, language="en", name="=HYPERLINK(1)", created_at="2026-03-05T08:00:00+00:00")
+        second = await _insert(
+            postgres.url, language="en", name="=HYPERLINK(1)", created_at="2026-03-05T08:00:00+00:00"
+        )
         rows = await leads.list(LeadFilter(channel=CHANNEL))
         assert [row["id"] for row in rows] == [second, first]  # newest first
         assert [row["id"] for row in await leads.list(LeadFilter(channel=CHANNEL, language="de"))] == [first]

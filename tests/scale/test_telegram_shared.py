@@ -34,12 +34,17 @@ def gateways(aiohttp_client, fakes, redis):
     bot_api, rasa = fakes
 
     async def start(count=2):
-        settings = Settings.from_env({
-            "RASA_URL": rasa.url, "RASA_TIMEOUT": "2", "REDIS_URL": redis.url,
-            "TELEGRAM_BOT_TOKEN": bot_api.token, "TELEGRAM_BASE_URL": f"{bot_api.url}/bot",
-            "TELEGRAM_WEBHOOK_URL": "https://advisor.example.org/telegram/webhook",
-            "TELEGRAM_WEBHOOK_SECRET": SECRET,
-        })
+        settings = Settings.from_env(
+            {
+                "RASA_URL": rasa.url,
+                "RASA_TIMEOUT": "2",
+                "REDIS_URL": redis.url,
+                "TELEGRAM_BOT_TOKEN": bot_api.token,
+                "TELEGRAM_BASE_URL": f"{bot_api.url}/bot",
+                "TELEGRAM_WEBHOOK_URL": "https://advisor.example.org/telegram/webhook",
+                "TELEGRAM_WEBHOOK_SECRET": SECRET,
+            }
+        )
         return [await aiohttp_client(create_app(settings)) for _ in range(count)]
 
     return start
@@ -65,7 +70,9 @@ async def test_an_update_delivered_to_two_gateways_is_answered_once(gateways, fa
 async def test_a_button_sent_by_one_gateway_works_on_the_other(gateways, fakes):
     bot_api, rasa = fakes
     first, second = await gateways()
-    rasa.reply_with({"text": "Welche Route?", "buttons": [{"title": "Südliche Seidenstraße", "payload": LONG_PAYLOAD}]})
+    rasa.reply_with(
+        {"text": "Welche Route?", "buttons": [{"title": "Südliche Seidenstraße", "payload": LONG_PAYLOAD}]}
+    )
     await post(first, updates.text_update(CHAT, "Routen"))
     (sent,) = await bot_api.wait_for("sendMessage")
     (button,) = keyboard_of(sent)

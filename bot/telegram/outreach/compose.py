@@ -18,8 +18,23 @@ from bot.i18n import LANGUAGES
 from bot.telegram.outreach.store import TOPICS
 
 MAX_LENGTH = 4096  # characters of a message's text after entity parsing
-ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "tg-spoiler",
-                "blockquote", "span"}
+ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "tg-spoiler",
+    "blockquote",
+    "span",
+}
 LINK_SCHEMES = ("http", "https", "tg")
 MAX_DELAY = 90 * 86400
 
@@ -102,7 +117,9 @@ def check(body: dict[str, Any], now: float | None = None) -> Draft:
     start = body.get("start") or None
     if start is not None and (not isinstance(start, str) or start_codes.resolve(start).message == "/greet"):
         raise ComposeError("bad_field", "start")
-    return Draft(texts, bool(body.get("fallback_to_en")), tuple(topics), start, _send_at(body.get("send_at"), now))
+    return Draft(
+        texts, bool(body.get("fallback_to_en")), tuple(topics), start, _send_at(body.get("send_at"), now)
+    )
 
 
 def _send_at(value: Any, now: float | None) -> float | None:
@@ -110,6 +127,10 @@ def _send_at(value: Any, now: float | None) -> float | None:
     if value in (None, ""):
         return None
     now = time.time() if now is None else now
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not now - 60 <= value <= now + MAX_DELAY:
+    if (
+        not isinstance(value, (int, float))
+        or isinstance(value, bool)
+        or not now - 60 <= value <= now + MAX_DELAY
+    ):
         raise ComposeError("bad_field", "send_at")
     return float(value)

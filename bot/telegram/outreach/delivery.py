@@ -38,8 +38,15 @@ def markup(broadcast: Broadcast, language: str, username: str) -> InlineKeyboard
 
 
 class Deliverer:
-    def __init__(self, store: SQLiteOutreach, bot: Bot, pacer: Pacer, username: str,
-                 concurrency: int = 4, max_attempts: int = 3) -> None:
+    def __init__(
+        self,
+        store: SQLiteOutreach,
+        bot: Bot,
+        pacer: Pacer,
+        username: str,
+        concurrency: int = 4,
+        max_attempts: int = 3,
+    ) -> None:
         self.store, self.bot, self.pacer, self.username = store, bot, pacer, username
         self.concurrency, self.max_attempts = concurrency, max_attempts
         self._wake = asyncio.Event()
@@ -86,7 +93,9 @@ class Deliverer:
         await asyncio.gather(*(self._sender(broadcast, queue) for _ in range(self.concurrency)))
         if not self._stopping and not await self.store.pending(broadcast.id):
             await self.store.finish(broadcast.id)
-            log.info("outreach: broadcast %s delivered: %s", broadcast.id, await self.store.progress(broadcast.id))
+            log.info(
+                "outreach: broadcast %s delivered: %s", broadcast.id, await self.store.progress(broadcast.id)
+            )
 
     async def _sender(self, broadcast: Broadcast, queue: asyncio.Queue[Delivery]) -> None:
         while not self._stopping and not queue.empty():
@@ -104,10 +113,18 @@ class Deliverer:
         assert text is not None  # enqueue skipped the rest
         await self.store.mark(delivery, "sending")
         try:
-            await self.bot.send_message(delivery.chat_id, text, parse_mode=ParseMode.HTML,
-                                        reply_markup=markup(broadcast, delivery.language, self.username))
+            await self.bot.send_message(
+                delivery.chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(broadcast, delivery.language, self.username),
+            )
         except RetryAfter as exc:
-            seconds = exc.retry_after if isinstance(exc.retry_after, (int, float)) else exc.retry_after.total_seconds()
+            seconds = (
+                exc.retry_after
+                if isinstance(exc.retry_after, (int, float))
+                else exc.retry_after.total_seconds()
+            )
             log.warning("outreach: Telegram asked to wait %s s; everyone pauses", seconds)
             self.pacer.pause(float(seconds))
             return await self._again(delivery, "429", count=False)

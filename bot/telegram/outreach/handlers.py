@@ -28,8 +28,15 @@ def store(context: Context) -> SQLiteOutreach:
 
 
 def topics_keyboard(chosen: tuple[str, ...], language: str) -> InlineKeyboardMarkup:
-    rows = [[InlineKeyboardButton(("✅ " if topic in chosen else "⬜ ") + i18n.t(f"topic_{topic}", language),
-                                  callback_data=f"{TOGGLE}{topic}")] for topic in TOPICS]
+    rows = [
+        [
+            InlineKeyboardButton(
+                ("✅ " if topic in chosen else "⬜ ") + i18n.t(f"topic_{topic}", language),
+                callback_data=f"{TOGGLE}{topic}",
+            )
+        ]
+        for topic in TOPICS
+    ]
     rows.append([InlineKeyboardButton(i18n.t("outreach_stop", language), callback_data=STOP_CALLBACK)])
     return InlineKeyboardMarkup(rows)
 
@@ -63,7 +70,9 @@ async def on_subscribe(update: Update, context: Context) -> None:
         return
     chat_id, language = asker
     await store(context).subscribe(chat_id, language, TOPICS)
-    await context.bot.send_message(chat_id, i18n.t("subscribed", language), reply_markup=topics_keyboard(TOPICS, language))
+    await context.bot.send_message(
+        chat_id, i18n.t("subscribed", language), reply_markup=topics_keyboard(TOPICS, language)
+    )
 
 
 async def on_unsubscribe(update: Update, context: Context) -> None:
@@ -80,7 +89,7 @@ async def on_toggle(update: Update, context: Context) -> None:
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
     language = reply_language(update, context)
-    topic = (query.data or "")[len(TOGGLE):]
+    topic = (query.data or "")[len(TOGGLE) :]
     current = await store(context).subscription(chat.id)
     if topic not in TOPICS or current is None or not await allowed(update, context):
         await query.answer(i18n.t("button_expired", language), show_alert=True)

@@ -31,10 +31,18 @@ class Outreach:
     bot: Bot
     username: str
 
-    async def queue(self, user: str, texts: dict[str, str], fallback_to_en: bool, topics: tuple[str, ...],
-                    start: str | None, send_at: float | None) -> int:
-        broadcast = await self.store.create_broadcast(user, texts, fallback_to_en, topics, start,
-                                                      send_at or time.time())
+    async def queue(
+        self,
+        user: str,
+        texts: dict[str, str],
+        fallback_to_en: bool,
+        topics: tuple[str, ...],
+        start: str | None,
+        send_at: float | None,
+    ) -> int:
+        broadcast = await self.store.create_broadcast(
+            user, texts, fallback_to_en, topics, start, send_at or time.time()
+        )
         self.deliverer.wake()
         return broadcast
 
@@ -43,10 +51,13 @@ class Outreach:
 async def running(tg: TelegramSettings, data_dir: str, username: str) -> AsyncIterator[Outreach]:
     store = SQLiteOutreach(Path(data_dir) / "outreach.sqlite3")
     await store.db.open()
-    bot = Bot(tg.token, base_url=tg.base_url, request=HTTPXRequest(connection_pool_size=tg.outreach_concurrency + 2))
+    bot = Bot(
+        tg.token, base_url=tg.base_url, request=HTTPXRequest(connection_pool_size=tg.outreach_concurrency + 2)
+    )
     await bot.initialize()
-    deliverer = Deliverer(store, bot, Pacer(tg.outreach_per_second), username, tg.outreach_concurrency,
-                          tg.outreach_max_attempts)
+    deliverer = Deliverer(
+        store, bot, Pacer(tg.outreach_per_second), username, tg.outreach_concurrency, tg.outreach_max_attempts
+    )
     deliverer.start()
     try:
         yield Outreach(store, deliverer, bot, username)

@@ -102,7 +102,9 @@ class SQLiteOutreach:
 
     async def unsubscribe(self, chat_id: int) -> bool:
         """Ends it at once and keeps nothing of the subscription."""
-        return bool(await self.db.run("DELETE FROM subscribers WHERE chat_id = ? RETURNING chat_id", (chat_id,)))
+        return bool(
+            await self.db.run("DELETE FROM subscribers WHERE chat_id = ? RETURNING chat_id", (chat_id,))
+        )
 
     async def subscriber_counts(self) -> dict[str, Any]:
         rows = await self.db.run("SELECT language, topics FROM subscribers")
@@ -115,13 +117,27 @@ class SQLiteOutreach:
         return {"total": len(rows), "by_language": by_language, "by_topic": by_topic}
 
     # --- broadcasts ---------------------------------------------------------------------------
-    async def create_broadcast(self, user: str, texts: dict[str, str], fallback_to_en: bool,
-                               topics: tuple[str, ...], start: str | None, send_at: float) -> int:
+    async def create_broadcast(
+        self,
+        user: str,
+        texts: dict[str, str],
+        fallback_to_en: bool,
+        topics: tuple[str, ...],
+        start: str | None,
+        send_at: float,
+    ) -> int:
         rows = await self.db.run(
             "INSERT INTO broadcasts (created_by, created_at, texts, fallback_to_en, topics, start, send_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (user, time.time(), json.dumps(texts, ensure_ascii=False), int(fallback_to_en), ",".join(topics),
-             start, send_at),
+            (
+                user,
+                time.time(),
+                json.dumps(texts, ensure_ascii=False),
+                int(fallback_to_en),
+                ",".join(topics),
+                start,
+                send_at,
+            ),
         )
         return int(rows[0][0])
 
@@ -134,8 +150,15 @@ class SQLiteOutreach:
         if not rows:
             return None
         bid, texts, fallback, topics, start, send_at, state = rows[0]
-        return Broadcast(bid, json.loads(texts), bool(fallback), tuple(filter(None, topics.split(","))),
-                         start, send_at, state)
+        return Broadcast(
+            bid,
+            json.loads(texts),
+            bool(fallback),
+            tuple(filter(None, topics.split(","))),
+            start,
+            send_at,
+            state,
+        )
 
     async def enqueue(self, broadcast: Broadcast) -> None:
         """Creates one delivery per matching subscriber, once (a second call adds nothing)."""
@@ -148,8 +171,11 @@ class SQLiteOutreach:
                     if broadcast.topics and not wanted & set(broadcast.topics):
                         continue
                     state = "pending" if broadcast.text_for(language) is not None else "skipped"
-                    db.execute("INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, language, state)"
-                               " VALUES (?, ?, ?, ?)", (broadcast.id, chat_id, language, state))
+                    db.execute(
+                        "INSERT OR IGNORE INTO deliveries (broadcast_id, chat_id, language, state)"
+                        " VALUES (?, ?, ?, ?)",
+                        (broadcast.id, chat_id, language, state),
+                    )
                 db.execute("UPDATE broadcasts SET state = 'sending' WHERE id = ?", (broadcast.id,))
 
         await self.db.transaction(work)
@@ -157,7 +183,9 @@ class SQLiteOutreach:
     async def pending(self, broadcast_id: int) -> list[Delivery]:
         rows = await self.db.run(
             "SELECT broadcast_id, chat_id, language, attempts FROM deliveries"
-            " WHERE broadcast_id = ? AND state = 'pending' ORDER BY chat_id", (broadcast_id,))
+            " WHERE broadcast_id = ? AND state = 'pending' ORDER BY chat_id",
+            (broadcast_id,),
+        )
         return [Delivery(*row) for row in rows]
 
     async def mark(self, delivery: Delivery, state: str, error: str | None = None) -> None:
@@ -175,15 +203,20 @@ class SQLiteOutreach:
     async def recover_interrupted(self) -> int:
         """After a crash: a delivery left `sending` may have arrived; never send it again."""
         rows = await self.db.run(
-            "UPDATE deliveries SET state = 'failed', error = 'interrupted' WHERE state = 'sending' RETURNING chat_id")
+            "UPDATE deliveries SET state = 'failed', error = 'interrupted' WHERE state = 'sending' RETURNING chat_id"
+        )
         return len(rows)
 
     async def progress(self, broadcast_id: int) -> dict[str, Any] | None:
         rows = await self.db.run("SELECT state FROM broadcasts WHERE id = ?", (broadcast_id,))
         if not rows:
             return None
-        counts = dict(await self.db.run(
-            "SELECT state, COUNT(*) FROM deliveries WHERE broadcast_id = ? GROUP BY state", (broadcast_id,)))
+        counts = dict(
+            await self.db.run(
+                "SELECT state, COUNT(*) FROM deliveries WHERE broadcast_id = ? GROUP BY state",
+                (broadcast_id,),
+            )
+        )
         return {
             "id": broadcast_id,
             "state": rows[0][0],

@@ -28,7 +28,10 @@ def advisor(body: dict[str, Any]) -> list[dict[str, Any]]:
         return [{"text": "Deleted."}, {"custom": {**custom, "forgotten": True}}]
     for word, (outcome, topic) in UNANSWERED.items():
         if word in message.lower():
-            return [{"text": "The paper does not cover that."}, {"custom": {**custom, "outcome": outcome, "topic": topic}}]
+            return [
+                {"text": "The paper does not cover that."},
+                {"custom": {**custom, "outcome": outcome, "topic": topic}},
+            ]
     if "smart" in message.lower():
         return [{"text": "Smart industry … (§6, §6.2)"}, {"custom": custom}]
     return [{"text": "Measure 9 strengthens publicity abroad (§9)."}, {"custom": custom}]

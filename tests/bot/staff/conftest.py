@@ -31,14 +31,25 @@ def make_accounts(data_dir: Path) -> None:
 
 
 def add_lead(data_dir: Path, **fields: Any) -> int:
-    values = {"name": "Anna Schmidt", "email": "anna@example.org", "sector": "film_tv", "involvement": "invest",
-              "country": "Germany", "language": "de", "channel": "web", "sender": "web:abc",
-              "created_at": "2026-03-02T10:00:00+00:00", **fields}
+    values = {
+        "name": "Anna Schmidt",
+        "email": "anna@example.org",
+        "sector": "film_tv",
+        "involvement": "invest",
+        "country": "Germany",
+        "language": "de",
+        "channel": "web",
+        "sender": "web:abc",
+        "created_at": "2026-03-02T10:00:00+00:00",
+        **fields,
+    }
     data_dir.mkdir(parents=True, exist_ok=True)
     with closing(sqlite3.connect(data_dir / "leads.sqlite3")) as db, db:
         db.executescript(SCHEMA)
-        cursor = db.execute(f"INSERT INTO leads ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
-                            [values[column] for column in COLUMNS])
+        cursor = db.execute(
+            f"INSERT INTO leads ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+            [values[column] for column in COLUMNS],
+        )
         return int(cursor.lastrowid)
 
 

@@ -96,14 +96,18 @@ async def test_leads_filter_csv_export_and_delete_in_chinese_with_the_keyboard(b
 async def test_unanswered_questions_after_fallback_turns_and_usage_charts(browser, console):
     client_page = await open_page(browser, console, "/staff/login")
     request = client_page.context.request
-    session = await (await request.post(str(console.make_url("/api/v1/session")), data={"site": "demo"})).json()
+    session = await (
+        await request.post(str(console.make_url("/api/v1/session")), data={"site": "demo"})
+    ).json()
     for text in ("what is the tax rate", "blorp blorp", "Tell me about measure 9"):
         body = {"session_id": session["session_id"], "text": text, "language": "en"}
         assert (await request.post(str(console.make_url("/api/v1/chat")), data=body)).ok
     await log_in(client_page)
     await client_page.get_by_role("link", name="Unanswered questions").click()
     groups = client_page.get_by_role("table").first
-    await expect(groups.get_by_role("row", name="Protection of investors")).to_contain_text("what is the tax rate")
+    await expect(groups.get_by_role("row", name="Protection of investors")).to_contain_text(
+        "what is the tax rate"
+    )
     await expect(groups).to_contain_text("blorp blorp")
     await expect(groups).not_to_contain_text("measure 9")
     await client_page.get_by_role("checkbox", name="Select: what is the tax rate").check()
@@ -114,18 +118,28 @@ async def test_unanswered_questions_after_fallback_turns_and_usage_charts(browse
     await client_page.get_by_role("link", name="Usage").click()
     charts = client_page.get_by_role("img")
     await expect(charts).to_have_count(2)
-    await expect(charts.first).to_have_accessible_name("Bar chart: Conversations per day. The same numbers are in the table below.")
+    await expect(charts.first).to_have_accessible_name(
+        "Bar chart: Conversations per day. The same numbers are in the table below."
+    )
     await expect(client_page.get_by_role("table").first).to_contain_text("3")
     await expect(client_page.get_by_text("33%")).to_be_visible()  # one of three turns cited §9
 
 
 async def test_the_console_works_on_a_phone(browser, console, data_dir):
     add_lead(data_dir, name="Anna")
-    page = await open_page(browser, console, "/staff/login", viewport={"width": 390, "height": 800},
-                           is_mobile=True, has_touch=True)
+    page = await open_page(
+        browser,
+        console,
+        "/staff/login",
+        viewport={"width": 390, "height": 800},
+        is_mobile=True,
+        has_touch=True,
+    )
     await log_in(page)
     await expect(page.get_by_role("heading", name="Leads")).to_be_visible()
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390  # the wide table scrolls inside its own region, not the page
-    await expect(page.get_by_role("region", name="Contacts left by people who agreed to be contacted, newest first")).to_be_visible()
+    await expect(
+        page.get_by_role("region", name="Contacts left by people who agreed to be contacted, newest first")
+    ).to_be_visible()
     await page.screenshot(path="/tmp/staff-phone.png", full_page=True)

@@ -95,7 +95,9 @@ async def test_a_forget_me_whose_analytics_delete_fails_is_never_reported_done(s
     session_id = await new_visitor(client)
     await chat(client, session_id, text="tax please")
     with sqlite3.connect(data_dir / "analytics.sqlite3") as db:  # a broken disk, for the analytics only
-        db.execute("CREATE TRIGGER refuse BEFORE DELETE ON unanswered BEGIN SELECT RAISE(ABORT, 'disk says no'); END")
+        db.execute(
+            "CREATE TRIGGER refuse BEFORE DELETE ON unanswered BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
+        )
     await chat(client, session_id, payload="/forget_me")
     resp = await chat(client, session_id, payload="/affirm")
     assert resp.status == 500

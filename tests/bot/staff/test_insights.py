@@ -37,7 +37,11 @@ async def test_unanswered_questions_are_grouped_by_language_and_nearest_topic(st
     await api_login(client)
     body = await (await client.get("/staff/api/v1/unanswered?days=7")).json()
     groups = [(g["language"], g["topic"], g["count"]) for g in body["groups"]]
-    assert groups == [("de", "investor_protection", 2), ("de", "measure_info", 1), ("zh", "investor_protection", 1)]
+    assert groups == [
+        ("de", "investor_protection", 2),
+        ("de", "measure_info", 1),
+        ("zh", "investor_protection", 1),
+    ]
     assert body["groups"][0]["examples"] == ["And the tax on profits?", "What is the tax rate?"]
     page = await (await client.get("/staff/unanswered?lang=zh")).text()
     assert "税率是多少？" in page and "超出范围" in page
@@ -76,7 +80,9 @@ async def test_marking_as_reviewed_hides_questions_until_asked_for(start, fake_r
     token = await api_login(client)
     found = (await (await client.get("/staff/api/v1/unanswered")).json())["questions"]
     first = next(q["id"] for q in found if q["text"] == "tax one")
-    resp = await client.post("/staff/api/v1/unanswered/review", json={"ids": [first]}, headers={"X-CSRF-Token": token})
+    resp = await client.post(
+        "/staff/api/v1/unanswered/review", json={"ids": [first]}, headers={"X-CSRF-Token": token}
+    )
     assert (await resp.json()) == {"reviewed": 1}
     texts = [q["text"] for q in (await (await client.get("/staff/api/v1/unanswered")).json())["questions"]]
     assert texts == ["tax two"]
@@ -115,7 +121,11 @@ async def test_a_bad_period_is_a_clear_error(start):
 
 
 def test_citations_percentiles_and_empty_days():
-    assert sections_cited(["Smart industry (§6, §6.2) and publicity (§9).", "again (§9)"]) == ("6", "6.2", "9")
+    assert sections_cited(["Smart industry (§6, §6.2) and publicity (§9).", "again (§9)"]) == (
+        "6",
+        "6.2",
+        "9",
+    )
     assert sections_cited(["no citation here, § alone"]) == ()
     assert percentile([100, 200, 300, 400], 0.5) == 200 and percentile([5] * 19 + [900], 0.95) == 5
     assert percentile(list(range(1, 101)), 0.95) == 95 and percentile([], 0.5) is None

@@ -16,9 +16,30 @@ async def names(client, query: str = "") -> list[str]:
 
 
 async def test_filters_by_language_channel_sector_and_date(start, data_dir):
-    add_lead(data_dir, name="Anna", language="de", channel="web", sector="film_tv", created_at="2026-03-01T09:00:00+00:00")
-    add_lead(data_dir, name="王芳", language="zh", channel="telegram", sector="tourism", created_at="2026-03-05T23:59:00+00:00")
-    add_lead(data_dir, name="Pierre", language="fr", channel="web", sector="tourism", created_at="2026-03-09T08:00:00+00:00")
+    add_lead(
+        data_dir,
+        name="Anna",
+        language="de",
+        channel="web",
+        sector="film_tv",
+        created_at="2026-03-01T09:00:00+00:00",
+    )
+    add_lead(
+        data_dir,
+        name="王芳",
+        language="zh",
+        channel="telegram",
+        sector="tourism",
+        created_at="2026-03-05T23:59:00+00:00",
+    )
+    add_lead(
+        data_dir,
+        name="Pierre",
+        language="fr",
+        channel="web",
+        sector="tourism",
+        created_at="2026-03-09T08:00:00+00:00",
+    )
     client = await start()
     await api_login(client)
     assert await names(client) == ["Pierre", "王芳", "Anna"]
@@ -40,7 +61,7 @@ async def test_a_bad_filter_is_a_clear_localized_error(start):
 
 
 async def test_csv_has_a_bom_keeps_cjk_and_neutralises_formulas(start, data_dir):
-    add_lead(data_dir, name="=HYPERLINK(\"http://evil\")", email="+1 555 0100", country="@SUM(A1)")
+    add_lead(data_dir, name='=HYPERLINK("http://evil")', email="+1 555 0100", country="@SUM(A1)")
     add_lead(data_dir, name="李雷", email="li@example.cn", country="-2+3", language="zh")
     client = await start()
     await api_login(client)
@@ -51,9 +72,13 @@ async def test_csv_has_a_bom_keeps_cjk_and_neutralises_formulas(start, data_dir)
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert [(r["name"], r["country"]) for r in rows] == [("李雷", "'-2+3")]
-    rows = list(csv.DictReader(io.StringIO((await (await client.get("/staff/api/v1/leads.csv")).read()).decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO((await (await client.get("/staff/api/v1/leads.csv")).read()).decode("utf-8-sig"))
+        )
+    )
     hostile = next(r for r in rows if r["email"].startswith("'+"))
-    assert hostile["name"] == "'=HYPERLINK(\"http://evil\")" and hostile["country"] == "'@SUM(A1)"
+    assert hostile["name"] == '\'=HYPERLINK("http://evil")' and hostile["country"] == "'@SUM(A1)"
 
 
 async def test_an_admin_deletes_a_lead_and_it_is_audited(start, data_dir):
@@ -62,7 +87,9 @@ async def test_an_admin_deletes_a_lead_and_it_is_audited(start, data_dir):
     client = await start()
     page = await (await client.get("/staff/login")).text()
     csrf = page.split('name="csrf" value="')[1].split('"')[0]
-    resp = await client.post("/staff/login", data={"user": "ada", "password": "correct horse battery", "csrf": csrf})
+    resp = await client.post(
+        "/staff/login", data={"user": "ada", "password": "correct horse battery", "csrf": csrf}
+    )
     assert resp.status == 200 and resp.url.path == "/staff/leads"
     page = await resp.text()
     csrf = page.split('name="csrf" value="')[1].split('"')[0]

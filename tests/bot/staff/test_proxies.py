@@ -17,7 +17,9 @@ async def login(client, forwarded: str | None = None, proto: str | None = None, 
         headers["X-Forwarded-For"] = forwarded
     if proto:
         headers["X-Forwarded-Proto"] = proto
-    return await client.post("/staff/api/v1/login", json={"user": ADMIN, "password": password}, headers=headers)
+    return await client.post(
+        "/staff/api/v1/login", json={"user": ADMIN, "password": password}, headers=headers
+    )
 
 
 async def test_without_trusted_proxies_the_forwarded_header_is_ignored(start):

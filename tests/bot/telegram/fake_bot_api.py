@@ -135,11 +135,22 @@ class FakeBotApi:
         user_id = int(params["user_id"])
         user = {"id": user_id, "is_bot": False, "first_name": "Ana"}
         if user_id in self.admins:
-            return {"status": "administrator", "user": user, "can_be_edited": False, "is_anonymous": False,
-                    "can_manage_chat": True, "can_delete_messages": True, "can_manage_video_chats": True,
-                    "can_restrict_members": True, "can_promote_members": False, "can_change_info": True,
-                    "can_invite_users": True, "can_post_stories": False, "can_edit_stories": False,
-                    "can_delete_stories": False}
+            return {
+                "status": "administrator",
+                "user": user,
+                "can_be_edited": False,
+                "is_anonymous": False,
+                "can_manage_chat": True,
+                "can_delete_messages": True,
+                "can_manage_video_chats": True,
+                "can_restrict_members": True,
+                "can_promote_members": False,
+                "can_change_info": True,
+                "can_invite_users": True,
+                "can_post_stories": False,
+                "can_edit_stories": False,
+                "can_delete_stories": False,
+            }
         return {"status": "member", "user": user}
 
     async def _m_sendMessage(self, params: dict[str, Any]) -> Any:
@@ -151,11 +162,25 @@ class FakeBotApi:
     def _message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
         chat_id = params["chat_id"]
         chat = {"id": chat_id, "type": "private" if chat_id > 0 else "group", "title": "g"}
-        return {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
-                "from": BOT_USER, **content}
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": BOT_USER,
+            **content,
+        }
 
 
-JSON_FIELDS = {"chat_id", "user_id", "reply_markup", "commands", "allowed_updates", "timeout", "offset", "show_alert"}
+JSON_FIELDS = {
+    "chat_id",
+    "user_id",
+    "reply_markup",
+    "commands",
+    "allowed_updates",
+    "timeout",
+    "offset",
+    "show_alert",
+}
 
 
 async def _params(request: web.Request) -> dict[str, Any]:

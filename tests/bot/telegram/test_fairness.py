@@ -33,5 +33,8 @@ async def test_a_chat_over_its_rate_is_told_once_and_reaches_rasa_no_more(start_
     told = bot_api.sent_texts(FLOODER)
     assert told[:2] == ["echo: flood 0", "echo: flood 1"]
     assert len(told) == 3 and told[2].startswith(i18n.t("rate_limited", "fr", seconds=60)[:30])
-    assert [b["message"] for b in fake_rasa.received if b["sender"] == f"telegram:{FLOODER}"] == ["flood 0", "flood 1"]
+    assert [b["message"] for b in fake_rasa.received if b["sender"] == f"telegram:{FLOODER}"] == [
+        "flood 0",
+        "flood 1",
+    ]
     assert bot_api.sent_texts(OTHER) == ["echo: hello"]

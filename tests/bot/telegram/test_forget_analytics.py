@@ -19,8 +19,10 @@ def question_texts(data_dir) -> list[str]:
 async def test_forget_deletes_the_chats_question_texts(start_gateway, bot_api, fake_rasa, tmp_path):
     await start_gateway()
     data_dir = tmp_path / "var"
-    fake_rasa.reply_with({"text": "The paper does not cover that."},
-                         {"custom": {"language": "de", "outcome": "out_of_scope", "topic": "investor_protection"}})
+    fake_rasa.reply_with(
+        {"text": "The paper does not cover that."},
+        {"custom": {"language": "de", "outcome": "out_of_scope", "topic": "investor_protection"}},
+    )
     await exchange(bot_api, updates.text_update(MINE, "Wie hoch ist die Steuer?"))
     await exchange(bot_api, updates.text_update(OTHER, "Und die Steuer für mich?"))
     assert question_texts(data_dir) == ["Wie hoch ist die Steuer?", "Und die Steuer für mich?"]

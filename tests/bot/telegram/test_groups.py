@@ -21,10 +21,16 @@ def from_member(update: dict[str, Any], member: int, language_code: str = "de") 
 
 
 def addressed(text: str, member: int, language_code: str = "de") -> dict[str, Any]:
-    reply_to_bot = {"message_id": 1, "date": 0, "chat": updates.chat(GROUP),
-                    "from": {"id": 999000, "is_bot": True, "first_name": "Advisor"}, "text": "earlier"}
-    return from_member(updates.text_update(GROUP, text, language_code, reply_to_message=reply_to_bot), member,
-                       language_code)
+    reply_to_bot = {
+        "message_id": 1,
+        "date": 0,
+        "chat": updates.chat(GROUP),
+        "from": {"id": 999000, "is_bot": True, "first_name": "Advisor"},
+        "text": "earlier",
+    }
+    return from_member(
+        updates.text_update(GROUP, text, language_code, reply_to_message=reply_to_bot), member, language_code
+    )
 
 
 async def test_each_member_of_a_group_is_their_own_conversation(polling, bot_api, fake_rasa):
@@ -46,15 +52,25 @@ async def test_a_button_counts_for_whoever_taps_it(polling, bot_api, fake_rasa):
 
 async def test_contact_and_forget_in_a_group_point_to_a_private_chat(polling, bot_api, fake_rasa):
     fake_rasa.echo()
-    for command, intent in (("/contact@advisor_bot", "/human_handoff"), ("/forget@advisor_bot", "/forget_me")):
-        sent = await exchange(bot_api, from_member(updates.text_update(GROUP, command, "ko"), ANA, "ko"), replies=2)
+    for command, intent in (
+        ("/contact@advisor_bot", "/human_handoff"),
+        ("/forget@advisor_bot", "/forget_me"),
+    ):
+        sent = await exchange(
+            bot_api, from_member(updates.text_update(GROUP, command, "ko"), ANA, "ko"), replies=2
+        )
         assert sent[0].params["text"] == i18n.t("group_private_hint", "ko", link="https://t.me/advisor_bot")
-        assert fake_rasa.received[-1] == {**fake_rasa.received[-1], "message": intent,
-                                          "sender": f"telegram:{GROUP}:{ANA}"}
+        assert fake_rasa.received[-1] == {
+            **fake_rasa.received[-1],
+            "message": intent,
+            "sender": f"telegram:{GROUP}:{ANA}",
+        }
 
 
 async def test_one_members_forget_keeps_the_groups_buttons_for_the_others(polling, bot_api, fake_rasa):
-    fake_rasa.reply_with({"text": "Mehr?", "buttons": [{"title": "Mehr", "payload": "/measure_info" + "x" * 70}]})
+    fake_rasa.reply_with(
+        {"text": "Mehr?", "buttons": [{"title": "Mehr", "payload": "/measure_info" + "x" * 70}]}
+    )
     shown = (await exchange(bot_api, addressed("measures", BEN)))[0]
     more = keyboard_of(shown)[0]["callback_data"]
     fake_rasa.reply_with({"text": "Gelöscht."}, {"custom": {"language": "de", "forgotten": True}})

@@ -28,7 +28,11 @@ def test_validate_names_file_and_missing_key(tmp_path, monkeypatch):
         shutil.copy(path, tmp_path / path.name)
     broken = tmp_path / "ko.yml"
     broken.write_text(
-        "\n".join(line for line in broken.read_text(encoding="utf-8").splitlines() if not line.startswith("text_only")),
+        "\n".join(
+            line
+            for line in broken.read_text(encoding="utf-8").splitlines()
+            if not line.startswith("text_only")
+        ),
         encoding="utf-8",
     )
     monkeypatch.setattr(i18n.TABLE, "directory", tmp_path)

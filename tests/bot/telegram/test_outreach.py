@@ -33,8 +33,13 @@ def data_dir(tmp_path) -> Path:
 @pytest.fixture
 def start(aiohttp_client, bot_api, fake_rasa, data_dir):
     async def run(**env: str) -> Any:
-        base = {"RASA_URL": fake_rasa.url, "RASA_TIMEOUT": "1", "ADVISOR_DATA_DIR": str(data_dir),
-                "TELEGRAM_BOT_TOKEN": bot_api.token, "TELEGRAM_BASE_URL": f"{bot_api.url}/bot"}
+        base = {
+            "RASA_URL": fake_rasa.url,
+            "RASA_TIMEOUT": "1",
+            "ADVISOR_DATA_DIR": str(data_dir),
+            "TELEGRAM_BOT_TOKEN": bot_api.token,
+            "TELEGRAM_BASE_URL": f"{bot_api.url}/bot",
+        }
         return await aiohttp_client(create_app(Settings.from_env({**base, **env})))
 
     return run
@@ -46,13 +51,17 @@ def subscribe_many(data_dir: Path, count: int, topics: tuple[str, ...] = TOPICS)
     store.db.open_sync()
     chats = {10_000 + i: LANGUAGES[i % len(LANGUAGES)] for i in range(count)}
     for chat_id, language in chats.items():
-        store.db.run_sync("INSERT INTO subscribers VALUES (?, ?, ?, ?)", (chat_id, language, ",".join(topics), time.time()))
+        store.db.run_sync(
+            "INSERT INTO subscribers VALUES (?, ?, ?, ?)", (chat_id, language, ",".join(topics), time.time())
+        )
     store.db.close_sync()
     return chats
 
 
 async def broadcast(client: Any, token: str, **body: Any) -> int:
-    resp = await client.post("/staff/api/v1/broadcasts", json={"texts": TEXTS, **body}, headers={"X-CSRF-Token": token})
+    resp = await client.post(
+        "/staff/api/v1/broadcasts", json={"texts": TEXTS, **body}, headers={"X-CSRF-Token": token}
+    )
     assert resp.status == 201, await resp.text()
     return (await resp.json())["id"]
 
@@ -91,7 +100,15 @@ async def test_two_hundred_subscribers_each_get_one_message_in_their_language(st
         buttons = keyboard_of(call)
         assert buttons[0]["url"] == "https://t.me/advisor_bot?start=measure_9"
         assert buttons[-1] == {"text": i18n.t("outreach_stop", language), "callback_data": "outreach:stop"}
-    assert progress == {"id": 1, "state": "done", "sent": 197, "failed": 3, "blocked": 3, "skipped": 0, "left": 0}
+    assert progress == {
+        "id": 1,
+        "state": "done",
+        "sent": 197,
+        "failed": 3,
+        "blocked": 3,
+        "skipped": 0,
+        "left": 0,
+    }
     assert peak_per_window([c.at for c in calls]) <= 25
     assert min(c.at for c in calls[1:]) - refused_429.at >= 1.0  # everyone waited out the 429
     counts = await (await client.get("/staff/api/v1/subscribers")).json()
@@ -120,13 +137,21 @@ async def test_topics_and_the_english_fallback_choose_the_recipients(start, bot_
     client = await start()
     token = await api_login(client)
     texts = {"en": "Route news", "de": "Routen-Neuigkeiten"}
-    resp = await client.post("/staff/api/v1/broadcasts", json={"texts": texts, "topics": ["routes"]},
-                             headers={"X-CSRF-Token": token})
+    resp = await client.post(
+        "/staff/api/v1/broadcasts",
+        json={"texts": texts, "topics": ["routes"]},
+        headers={"X-CSRF-Token": token},
+    )
     progress = await finished(client, (await resp.json())["id"])
-    assert {c.params["chat_id"]: c.params["text"] for c in bot_api.called("sendMessage")} == {10_005: "Routen-Neuigkeiten"}
+    assert {c.params["chat_id"]: c.params["text"] for c in bot_api.called("sendMessage")} == {
+        10_005: "Routen-Neuigkeiten"
+    }
     assert progress["skipped"] == 6  # zh ru ja ko fr es without a text and no fallback
-    resp = await client.post("/staff/api/v1/broadcasts", json={"texts": texts, "topics": ["routes"], "fallback_to_en": True},
-                             headers={"X-CSRF-Token": token})
+    resp = await client.post(
+        "/staff/api/v1/broadcasts",
+        json={"texts": texts, "topics": ["routes"], "fallback_to_en": True},
+        headers={"X-CSRF-Token": token},
+    )
     await finished(client, (await resp.json())["id"])
     assert len(bot_api.called("sendMessage")) == 1 + 7
 
@@ -153,7 +178,10 @@ async def test_compose_errors_are_clear_and_viewers_cannot_send(start):
     token = await api_login(client)
     cases = [
         ({"texts": {"de": "Hallo"}}, "The English text is required."),
-        ({"texts": {"en": "<b>bold"}}, "The English text uses <b>, which Telegram does not accept (or a tag is not closed)."),
+        (
+            {"texts": {"en": "<b>bold"}},
+            "The English text uses <b>, which Telegram does not accept (or a tag is not closed).",
+        ),
         ({"texts": {"en": "<script>x</script>"}}, "The English text uses <script>"),
         ({"texts": {"en": '<a href="javascript:alert(1)">x</a>'}}, "<a href>"),
         ({"texts": {"en": "x" * 4097}}, "The English text has 4097 characters; Telegram allows 4096."),
@@ -164,11 +192,15 @@ async def test_compose_errors_are_clear_and_viewers_cannot_send(start):
     for body, message in cases:
         resp = await client.post("/staff/api/v1/broadcasts", json=body, headers={"X-CSRF-Token": token})
         assert resp.status == 400 and message in (await resp.json())["error"]["message"], body
-    resp = await client.post("/staff/api/v1/broadcasts/test", json={"texts": {"en": "Hi"}}, headers={"X-CSRF-Token": token})
+    resp = await client.post(
+        "/staff/api/v1/broadcasts/test", json={"texts": {"en": "Hi"}}, headers={"X-CSRF-Token": token}
+    )
     assert resp.status == 400 and "set-telegram ada" in (await resp.json())["error"]["message"]
     viewer = await start()
     token = await api_login(viewer, VIEWER, VIEWER_PASSWORD)
-    resp = await viewer.post("/staff/api/v1/broadcasts", json={"texts": {"en": "Hi"}}, headers={"X-CSRF-Token": token})
+    resp = await viewer.post(
+        "/staff/api/v1/broadcasts", json={"texts": {"en": "Hi"}}, headers={"X-CSRF-Token": token}
+    )
     assert resp.status == 403
 
 

@@ -15,12 +15,21 @@ CHAT = 4242
 
 
 async def test_text_reaches_rasa_as_the_chat_with_channel_metadata(polling, bot_api, fake_rasa):
-    sent = await exchange(bot_api, updates.text_update(CHAT, "Welche Maßnahmen gibt es?", language_code="de-AT"))
-    assert fake_rasa.received == [{
-        "sender": f"telegram:{CHAT}",
-        "message": "Welche Maßnahmen gibt es?",
-        "metadata": {"channel": "telegram", "language": "de", "language_source": "channel", "chat_type": "private"},
-    }]
+    sent = await exchange(
+        bot_api, updates.text_update(CHAT, "Welche Maßnahmen gibt es?", language_code="de-AT")
+    )
+    assert fake_rasa.received == [
+        {
+            "sender": f"telegram:{CHAT}",
+            "message": "Welche Maßnahmen gibt es?",
+            "metadata": {
+                "channel": "telegram",
+                "language": "de",
+                "language_source": "channel",
+                "chat_type": "private",
+            },
+        }
+    ]
     assert sent[0].params["text"] == "echo: Welche Maßnahmen gibt es?"
     methods = [c.method for c in bot_api.calls]
     assert methods.index("sendChatAction") < methods.index("sendMessage")
@@ -46,14 +55,20 @@ async def test_reply_markup_is_escaped_in_html_mode(polling, bot_api, fake_rasa)
     fake_rasa.reply_with({"text": "<b>Measure 9</b> & <a href='x'>publicity</a>"})
     sent = await exchange(bot_api, updates.text_update(CHAT, "<i>hi</i>"))
     assert sent[0].params["parse_mode"] == "HTML"
-    assert sent[0].params["text"] == "&lt;b&gt;Measure 9&lt;/b&gt; &amp; &lt;a href='x'&gt;publicity&lt;/a&gt;"
+    assert (
+        sent[0].params["text"] == "&lt;b&gt;Measure 9&lt;/b&gt; &amp; &lt;a href='x'&gt;publicity&lt;/a&gt;"
+    )
     assert fake_rasa.received[0]["message"] == "<i>hi</i>"
 
 
 async def test_long_reply_is_split_on_paragraphs_with_buttons_on_the_last_part(polling, bot_api, fake_rasa):
     paragraphs = [f"Section {n}. " + "The route links heritage sites. " * 90 for n in range(3)]
-    fake_rasa.reply_with({"text": "\n\n".join(p.strip() for p in paragraphs),
-                          "buttons": [{"title": "More", "payload": "/affirm"}]})
+    fake_rasa.reply_with(
+        {
+            "text": "\n\n".join(p.strip() for p in paragraphs),
+            "buttons": [{"title": "More", "payload": "/affirm"}],
+        }
+    )
     sent = await exchange(bot_api, updates.text_update(CHAT, "tell me everything"), replies=3)
     assert [c.params["text"][:10] for c in sent] == ["Section 0.", "Section 1.", "Section 2."]
     assert all(len(c.params["text"]) < 4096 for c in sent)
@@ -85,9 +100,15 @@ async def test_plain_start_greets(polling, bot_api, fake_rasa):
 
 @pytest.mark.parametrize(
     ("command", "message"),
-    [("/help", "/help"), ("/measures", "/list_measures"), ("/routes", "/list_routes"),
-     ("/invest", "/investor_profile"), ("/source", "/paper_info"), ("/contact", "/human_handoff"),
-     ("/forget", "/forget_me")],
+    [
+        ("/help", "/help"),
+        ("/measures", "/list_measures"),
+        ("/routes", "/list_routes"),
+        ("/invest", "/investor_profile"),
+        ("/source", "/paper_info"),
+        ("/contact", "/human_handoff"),
+        ("/forget", "/forget_me"),
+    ],
 )
 async def test_menu_commands_ask_rasa_the_matching_question(polling, bot_api, fake_rasa, command, message):
     await exchange(bot_api, updates.text_update(CHAT, command))
@@ -110,8 +131,14 @@ async def test_language_keyboard_then_choice_is_an_explicit_language(polling, bo
 
 
 async def test_rasa_buttons_round_trip_including_long_non_latin_payloads(polling, bot_api, fake_rasa):
-    payloads = ["/affirm", '/route_info{"item":"route:南方丝绸之路"}', '/measure_info{"item":"section:9"}' + " " * 60]
-    fake_rasa.reply_with({"text": "Pick one", "buttons": [{"title": f"B{n}", "payload": p} for n, p in enumerate(payloads)]})
+    payloads = [
+        "/affirm",
+        '/route_info{"item":"route:南方丝绸之路"}',
+        '/measure_info{"item":"section:9"}' + " " * 60,
+    ]
+    fake_rasa.reply_with(
+        {"text": "Pick one", "buttons": [{"title": f"B{n}", "payload": p} for n, p in enumerate(payloads)]}
+    )
     shown = (await exchange(bot_api, updates.text_update(CHAT, "routes")))[0]
     datas = [b["callback_data"] for b in keyboard_of(shown)]
     assert all(len(d.encode("utf-8")) <= 64 for d in datas)
@@ -161,12 +188,19 @@ async def test_group_chat_answers_only_when_addressed(polling, bot_api, fake_ras
     await settle()
     assert fake_rasa.received == []
     await exchange(bot_api, updates.mention_update(group, "@advisor_bot which routes exist?"))
-    reply_to_bot = {"message_id": 1, "date": 0, "chat": updates.chat(group),
-                    "from": {"id": 999000, "is_bot": True, "first_name": "Advisor"}, "text": "earlier"}
+    reply_to_bot = {
+        "message_id": 1,
+        "date": 0,
+        "chat": updates.chat(group),
+        "from": {"id": 999000, "is_bot": True, "first_name": "Advisor"},
+        "text": "earlier",
+    }
     await exchange(bot_api, updates.text_update(group, "and the red ones?", reply_to_message=reply_to_bot))
     await exchange(bot_api, updates.text_update(group, "/help@advisor_bot"))
     assert [b["message"] for b in fake_rasa.received] == ["which routes exist?", "and the red ones?", "/help"]
-    assert {b["sender"] for b in fake_rasa.received} == {f"telegram:{group}:{updates.USER_ID + 1}"}  # per member
+    assert {b["sender"] for b in fake_rasa.received} == {
+        f"telegram:{group}:{updates.USER_ID + 1}"
+    }  # per member
     assert {b["metadata"]["chat_type"] for b in fake_rasa.received} == {"supergroup"}
 
 
@@ -200,13 +234,19 @@ async def test_unknown_command_points_to_help(polling, bot_api, fake_rasa):
 
 
 async def test_images_are_sent_and_a_broken_one_does_not_lose_the_text(polling, bot_api, fake_rasa):
-    fake_rasa.reply_with({"image": "https://example.org/broken.png"}, {"text": "Route map above."},
-                         {"image": "https://example.org/map.png"})
+    fake_rasa.reply_with(
+        {"image": "https://example.org/broken.png"},
+        {"text": "Route map above."},
+        {"image": "https://example.org/map.png"},
+    )
     bot_api.fail_next("sendPhoto", 400)
     sent = await exchange(bot_api, updates.text_update(CHAT, "show me the route"))
     assert sent[0].params["text"] == "Route map above."
     photos = await bot_api.wait_for("sendPhoto", 2)
-    assert [p.params["photo"] for p in photos] == ["https://example.org/broken.png", "https://example.org/map.png"]
+    assert [p.params["photo"] for p in photos] == [
+        "https://example.org/broken.png",
+        "https://example.org/map.png",
+    ]
 
 
 async def test_buttons_without_text_get_a_localized_prompt(polling, bot_api, fake_rasa):

@@ -45,7 +45,9 @@ async def test_blocked_bot_403_is_final_and_logged(polling, bot_api, fake_rasa, 
         await bot_api.wait_for("sendMessage")
         await settle(0.5)
     assert len(bot_api.called("sendMessage")) == 1  # no retry, no error message into a closed chat
-    assert any("blocked" in record.getMessage() and str(CHAT) in record.getMessage() for record in caplog.records)
+    assert any(
+        "blocked" in record.getMessage() and str(CHAT) in record.getMessage() for record in caplog.records
+    )
 
 
 async def test_repeated_update_id_is_processed_once(polling, bot_api, fake_rasa):
@@ -58,7 +60,9 @@ async def test_repeated_update_id_is_processed_once(polling, bot_api, fake_rasa)
     assert len(bot_api.called("sendMessage")) == 1
 
 
-async def test_unexpected_error_is_logged_and_the_user_gets_a_short_notice(polling, bot_api, fake_rasa, caplog):
+async def test_unexpected_error_is_logged_and_the_user_gets_a_short_notice(
+    polling, bot_api, fake_rasa, caplog
+):
     bot_api.fail_next("sendMessage", 400)
     with caplog.at_level(logging.ERROR, logger="bot.telegram"):
         sent = await exchange(bot_api, updates.text_update(CHAT, "hello", language_code="zh"), replies=2)

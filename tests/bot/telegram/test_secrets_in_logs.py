@@ -34,7 +34,9 @@ def log_file(tmp_path, bot_api):
 
 async def test_the_token_is_in_no_log_line_of_a_telegram_exchange(log_file, polling, bot_api):
     await exchange(bot_api, updates.text_update(CHAT, "hello"))
-    logging.getLogger("bot").error("failed calling %s", f"https://api.telegram.org/bot{bot_api.token}/sendMessage")
+    logging.getLogger("bot").error(
+        "failed calling %s", f"https://api.telegram.org/bot{bot_api.token}/sendMessage"
+    )
     for handler in logging.getLogger().handlers:
         handler.flush()
     written = log_file.read_text(encoding="utf-8")
@@ -51,9 +53,13 @@ def test_http_libraries_are_quiet_by_default():
 def test_tracebacks_are_redacted_too():
     formatter = RedactingFormatter("%(message)s", ["s3cret-Token_42-long"])
     try:
-        raise RuntimeError("webhook secret s3cret-Token_42-long rejected for bot123456:AAbbCCddEEffGGhhIIjjKKll")
+        raise RuntimeError(
+            "webhook secret s3cret-Token_42-long rejected for bot123456:AAbbCCddEEffGGhhIIjjKKll"
+        )
     except RuntimeError:
-        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "boom", None, exc_info=__import__("sys").exc_info())
+        record = logging.LogRecord(
+            "x", logging.ERROR, __file__, 1, "boom", None, exc_info=__import__("sys").exc_info()
+        )
     text = formatter.format(record)
     assert "s3cret-Token_42-long" not in text and "AAbbCCddEEffGGhhIIjjKKll" not in text
     assert redact("no secret here") == "no secret here"

@@ -22,8 +22,11 @@ async def test_webhook_is_registered_with_the_secret_and_polling_is_off(webhook,
 
 
 async def test_update_with_the_secret_is_answered(webhook, bot_api, fake_rasa):
-    resp = await webhook.post("/telegram/webhook", json=updates.text_update(CHAT, "hola", language_code="es"),
-                              headers={HEADER: WEBHOOK_SECRET})
+    resp = await webhook.post(
+        "/telegram/webhook",
+        json=updates.text_update(CHAT, "hola", language_code="es"),
+        headers={HEADER: WEBHOOK_SECRET},
+    )
     assert resp.status == 200
     sent = await bot_api.wait_for("sendMessage")
     assert sent[0].params["text"] == "echo: hola"
@@ -81,8 +84,9 @@ async def test_custom_webhook_path(start_gateway, bot_api, fake_rasa):
         TELEGRAM_WEBHOOK_PATH="/hooks/tg-1",
     )
     assert (await client.post("/telegram/webhook", json={}, headers={HEADER: WEBHOOK_SECRET})).status == 404
-    resp = await client.post("/hooks/tg-1", json=updates.callback_update(CHAT, "p:/affirm"),
-                             headers={HEADER: WEBHOOK_SECRET})
+    resp = await client.post(
+        "/hooks/tg-1", json=updates.callback_update(CHAT, "p:/affirm"), headers={HEADER: WEBHOOK_SECRET}
+    )
     assert resp.status == 200
     await bot_api.wait_for("sendMessage")
     assert fake_rasa.received[0]["message"] == "/affirm"
@@ -91,6 +95,8 @@ async def test_custom_webhook_path(start_gateway, bot_api, fake_rasa):
 async def test_a_secret_header_that_is_not_utf8_is_refused_not_a_crash(webhook):
     from tests.bot.web.test_api import raw_request
 
-    head = (b"POST /telegram/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            b"X-Telegram-Bot-Api-Secret-Token: \xff\xfe-s3cret")
+    head = (
+        b"POST /telegram/webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"X-Telegram-Bot-Api-Secret-Token: \xff\xfe-s3cret"
+    )
     assert await raw_request(webhook, head, b"{}") == 403

@@ -27,7 +27,9 @@ def chat(chat_id: int) -> dict[str, Any]:
     return {"id": chat_id, "type": "supergroup", "title": "Investors"}
 
 
-def message(chat_id: int, text: str | None = None, language_code: str | None = "de", **extra: Any) -> dict[str, Any]:
+def message(
+    chat_id: int, text: str | None = None, language_code: str | None = "de", **extra: Any
+) -> dict[str, Any]:
     msg: dict[str, Any] = {
         "message_id": next(_ids),
         "date": int(time.time()),
@@ -69,8 +71,17 @@ def callback_update(chat_id: int, data: str, language_code: str | None = "de") -
 
 def media_update(chat_id: int, kind: str) -> dict[str, Any]:
     content = {
-        "sticker": {"sticker": {"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 1,
-                                "height": 1, "is_animated": False, "is_video": False}},
+        "sticker": {
+            "sticker": {
+                "file_id": "s",
+                "file_unique_id": "s",
+                "type": "regular",
+                "width": 1,
+                "height": 1,
+                "is_animated": False,
+                "is_video": False,
+            }
+        },
         "photo": {"photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]},
         "voice": {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 2}},
         "document": {"document": {"file_id": "d", "file_unique_id": "d", "file_name": "cv.pdf"}},
@@ -86,6 +97,10 @@ def edited_update(chat_id: int, text: str) -> dict[str, Any]:
 
 
 def channel_post_update(chat_id: int, text: str) -> dict[str, Any]:
-    post = {"message_id": next(_ids), "date": int(time.time()), "text": text,
-            "chat": {"id": chat_id, "type": "channel", "title": "News"}}
+    post = {
+        "message_id": next(_ids),
+        "date": int(time.time()),
+        "text": text,
+        "chat": {"id": chat_id, "type": "channel", "title": "News"},
+    }
     return {"update_id": next_update_id(), "channel_post": post}

@@ -21,7 +21,9 @@ def _language(body: dict[str, Any]) -> str:
 
 def _text_reply(message: str, lang: str) -> list[dict[str, Any]]:
     if message.startswith("/greet"):
-        return [{"text": GREETING[lang], "buttons": [{"title": "List the measures", "payload": "/list_measures"}]}]
+        return [
+            {"text": GREETING[lang], "buttons": [{"title": "List the measures", "payload": "/list_measures"}]}
+        ]
     if message == "/change_language":
         return [{"text": SWITCHED[lang]}]
     if message.startswith("/measure_info"):
@@ -29,7 +31,12 @@ def _text_reply(message: str, lang: str) -> list[dict[str, Any]]:
     if "market" in message.lower() or "publicity" in message.lower():
         return [{"text": ANSWER, "buttons": [MORE_BUTTON]}]
     if message.startswith("/forget_me"):
-        return [{"text": FORGET_CONFIRM, "buttons": [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]}]
+        return [
+            {
+                "text": FORGET_CONFIRM,
+                "buttons": [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
+            }
+        ]
     return [{"text": f"You wrote: {message}"}]
 
 

@@ -68,7 +68,11 @@ async def test_start_codes_and_explicit_language_reach_rasa(api, fake_rasa):
     assert fake_rasa.received[-1]["metadata"]["language_source"] == "explicit"
     assert body["language"] == "de"
     await say(client, session, payload="/change_language", language="de", language_source="explicit")
-    assert fake_rasa.received[-1]["metadata"] == {"channel": "web", "language": "de", "language_source": "explicit"}
+    assert fake_rasa.received[-1]["metadata"] == {
+        "channel": "web",
+        "language": "de",
+        "language_source": "explicit",
+    }
 
 
 async def test_history_keeps_both_sides_with_button_titles(api):
@@ -147,7 +151,9 @@ async def test_cors_preflight_allows_configured_origins_only(api):
 async def test_requests_from_unknown_origins_are_refused_with_a_localized_message(api):
     client = await api()
     resp = await client.post(
-        "/api/v1/session", json={"site": "acme"}, headers={"Origin": "https://evil.example", "Accept-Language": "ja"}
+        "/api/v1/session",
+        json={"site": "acme"},
+        headers={"Origin": "https://evil.example", "Accept-Language": "ja"},
     )
     assert resp.status == 403
     assert "Access-Control-Allow-Origin" not in resp.headers
@@ -159,8 +165,12 @@ async def test_requests_from_unknown_origins_are_refused_with_a_localized_messag
 async def test_the_demo_site_is_allowed_from_the_gateways_own_origin(api):
     client = await api()
     own = f"http://{client.server.host}:{client.server.port}"
-    assert (await client.post("/api/v1/session", json={"site": "demo"}, headers={"Origin": own})).status == 201
-    assert (await client.post("/api/v1/session", json={"site": "acme"}, headers={"Origin": own})).status == 403
+    assert (
+        await client.post("/api/v1/session", json={"site": "demo"}, headers={"Origin": own})
+    ).status == 201
+    assert (
+        await client.post("/api/v1/session", json={"site": "acme"}, headers={"Origin": own})
+    ).status == 403
 
 
 async def test_per_session_rate_limit_answers_429_with_retry_after(api):
@@ -199,19 +209,28 @@ async def test_oversized_bodies_get_413(api, fake_rasa):
     session = await new_session(client)
     before = len(fake_rasa.received)
     big = {"session_id": session, "text": "x" * 400}
-    resp = await client.post("/api/v1/chat", json=big, headers={"Origin": ACME, "Accept-Language": "fr-CA,fr"})
+    resp = await client.post(
+        "/api/v1/chat", json=big, headers={"Origin": ACME, "Accept-Language": "fr-CA,fr"}
+    )
     assert resp.status == 413
-    assert (await resp.json())["error"]["message"] == "La requête est trop volumineuse. Envoyez au plus 300 octets."
+    assert (await resp.json())["error"][
+        "message"
+    ] == "La requête est trop volumineuse. Envoyez au plus 300 octets."
     assert len(fake_rasa.received) == before
 
 
 async def test_malformed_json_gets_a_localized_400(api):
     client = await api()
     resp = await client.post(
-        "/api/v1/chat", data=b'{"session_id": ', headers={"Origin": ACME, "Content-Type": "application/json", "Accept-Language": "ru"}
+        "/api/v1/chat",
+        data=b'{"session_id": ',
+        headers={"Origin": ACME, "Content-Type": "application/json", "Accept-Language": "ru"},
     )
     assert resp.status == 400
-    assert (await resp.json())["error"] == {"code": "bad_json", "message": "Тело запроса должно быть объектом JSON."}
+    assert (await resp.json())["error"] == {
+        "code": "bad_json",
+        "message": "Тело запроса должно быть объектом JSON.",
+    }
     not_object = await client.post("/api/v1/chat", data=b"[1, 2]", headers={"Origin": ACME})
     assert (await not_object.json())["error"]["code"] == "bad_json"
 
@@ -275,7 +294,9 @@ async def test_text_no_store_can_hold_is_a_localized_400_and_never_wedges_the_se
     session = await new_session(client)
     for bad in ("\ud800", "a\x00b", "evil \u202e txt", "\x07"):
         raw = json.dumps({"session_id": session, "text": bad, "language": "de"})  # valid JSON, escaped
-        resp = await client.post("/api/v1/chat", data=raw, headers={"Origin": ACME, "Content-Type": "application/json"})
+        resp = await client.post(
+            "/api/v1/chat", data=raw, headers={"Origin": ACME, "Content-Type": "application/json"}
+        )
         assert resp.status == 400, bad
         body = await resp.json()
         assert "text" in json.dumps(body, ensure_ascii=False)
@@ -313,7 +334,9 @@ async def raw_request(client, head: bytes, body: bytes = b"") -> int:
     import asyncio
 
     reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
-    writer.write(head + b"\r\nContent-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+    writer.write(
+        head + b"\r\nContent-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body
+    )
     await writer.drain()
     status = int((await reader.readline()).split()[1])
     writer.close()
@@ -331,7 +354,10 @@ async def test_a_bearer_that_is_not_a_session_id_or_not_utf8_is_a_401(api):
     client = await api()
     resp = await client.get("/api/v1/history", headers={"Authorization": "Bearer ünïcödé-not-a-session-id"})
     assert resp.status == 401
-    status = await raw_request(client, b"GET /api/v1/history HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xff\xfe\xfd-abcdefghijklmnop")
+    status = await raw_request(
+        client,
+        b"GET /api/v1/history HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xff\xfe\xfd-abcdefghijklmnop",
+    )
     assert status == 401
 
 
@@ -347,7 +373,9 @@ async def test_a_full_rasa_is_a_fast_localized_503_with_retry_after_not_a_queue(
     busy = await say(client, second, text="Hallo", language="de")
     assert busy.status == 503
     assert busy.headers["Retry-After"] == "5"
-    assert (await busy.json())["error"]["message"] == "Der Berater ist gerade ausgelastet. Bitte versuchen Sie es in 5 Sekunden erneut."
+    assert (await busy.json())["error"][
+        "message"
+    ] == "Der Berater ist gerade ausgelastet. Bitte versuchen Sie es in 5 Sekunden erneut."
     assert not slow.done()  # refused while the other turn was still running: no queue
     assert (await slow).status == 200
     assert len(fake_rasa.received) == 1

@@ -44,7 +44,10 @@ async def test_ipv6_visitors_are_limited_per_64(api):
 
 
 def test_trusted_proxies_are_validated_and_the_old_switch_is_refused():
-    assert len(WebSettings.from_env({"WIDGET_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8, ::1"}).trusted_proxies) == 3
+    assert (
+        len(WebSettings.from_env({"WIDGET_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8, ::1"}).trusted_proxies)
+        == 3
+    )
     with pytest.raises(SettingsError, match="WIDGET_TRUSTED_PROXIES"):
         WebSettings.from_env({"WIDGET_TRUSTED_PROXIES": "proxy.internal"})
     with pytest.raises(SettingsError, match="WIDGET_TRUSTED_PROXIES"):

@@ -7,8 +7,17 @@ import pytest
 from bot.web.settings import WebSettings
 from tests.bot.web.test_api import history_of, new_session
 
-PATHS = ["/", "/widget.js", "/widget.css", "/demo.js", "/healthz", "/api/v1/openapi.json", "/api/v1/history",
-         "/no/such/page", "/api/v1/no-such-route"]
+PATHS = [
+    "/",
+    "/widget.js",
+    "/widget.css",
+    "/demo.js",
+    "/healthz",
+    "/api/v1/openapi.json",
+    "/api/v1/history",
+    "/no/such/page",
+    "/api/v1/no-such-route",
+]
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -34,14 +43,18 @@ async def test_the_chat_api_is_never_cached(api):
     resp = await history_of(client, session)
     assert resp.status == 200
     assert resp.headers["Cache-Control"] == "no-store"
-    assert (await client.post("/api/v1/session", json={"site": "acme"})).headers["Cache-Control"] == "no-store"
+    assert (await client.post("/api/v1/session", json={"site": "acme"})).headers[
+        "Cache-Control"
+    ] == "no-store"
 
 
 def test_configured_origins_are_normalised_like_a_browser_sends_them():
-    web = WebSettings.from_env({
-        "WIDGET_SITES": "a=HTTPS://Acme.Example:443/,http://b.example:80;idn=https://Bücher.example",
-        "WIDGET_PUBLIC_URL": "https://Advisor.example:443",
-    })
+    web = WebSettings.from_env(
+        {
+            "WIDGET_SITES": "a=HTTPS://Acme.Example:443/,http://b.example:80;idn=https://Bücher.example",
+            "WIDGET_PUBLIC_URL": "https://Advisor.example:443",
+        }
+    )
     assert web.sites["a"] == ("https://acme.example", "http://b.example")
     assert web.sites["idn"] == ("https://xn--bcher-kva.example",)
     assert web.public_url == "https://advisor.example"
@@ -50,7 +63,9 @@ def test_configured_origins_are_normalised_like_a_browser_sends_them():
 async def test_an_idn_site_is_allowed_from_the_origin_the_browser_sends(api):
     client = await api(WIDGET_SITES="idn=https://bücher.example:443")
     assert await new_session(client, site="idn", origin="https://xn--bcher-kva.example")
-    resp = await client.post("/api/v1/session", json={"site": "idn"}, headers={"Origin": "https://evil.example"})
+    resp = await client.post(
+        "/api/v1/session", json={"site": "idn"}, headers={"Origin": "https://evil.example"}
+    )
     assert resp.status == 403
 
 

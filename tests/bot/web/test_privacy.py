@@ -66,9 +66,14 @@ async def test_a_database_with_plain_session_ids_is_migrated_to_hashes(tmp_path)
             " REFERENCES sessions(id) ON DELETE CASCADE, role TEXT NOT NULL, text TEXT, buttons TEXT NOT NULL"
             " DEFAULT '[]', created REAL NOT NULL);"
         )
-        db.execute("INSERT INTO sessions VALUES ('plain-session-id-0123456789abcdef', 'acme', 'de', 1, ?)", (time.time(),))
-        db.execute("INSERT INTO messages (session_id, role, text, created) VALUES"
-                   " ('plain-session-id-0123456789abcdef', 'user', 'hallo', 1)")
+        db.execute(
+            "INSERT INTO sessions VALUES ('plain-session-id-0123456789abcdef', 'acme', 'de', 1, ?)",
+            (time.time(),),
+        )
+        db.execute(
+            "INSERT INTO messages (session_id, role, text, created) VALUES"
+            " ('plain-session-id-0123456789abcdef', 'user', 'hallo', 1)"
+        )
     store = ChatStore(path)
     await store.open()
     assert "plain-session-id" not in database_text(path)
@@ -82,10 +87,15 @@ async def test_deleting_a_session_forgets_it_in_rasa_and_here(api, fake_rasa):
     session = await new_session(client)
     await say(client, session, text="How can the areas do publicity abroad?")
     sender = fake_rasa.received[-1]["sender"]
-    resp = await client.delete("/api/v1/session", headers={"Authorization": f"Bearer {session}", "Origin": ACME})
+    resp = await client.delete(
+        "/api/v1/session", headers={"Authorization": f"Bearer {session}", "Origin": ACME}
+    )
     assert resp.status == 200 and await resp.json() == {"deleted": True}
     assert [(b["sender"], b["message"]) for b in fake_rasa.received[-3:]] == [
-        (sender, "/stop"), (sender, "/forget_me"), (sender, "/affirm")]
+        (sender, "/stop"),
+        (sender, "/forget_me"),
+        (sender, "/affirm"),
+    ]
     assert (await history_of(client, session)).status == 404
 
 
@@ -94,7 +104,9 @@ async def test_a_session_rasa_could_not_forget_is_kept_and_the_visitor_is_told(a
     session = await new_session(client, language="de")
     await say(client, session, text="How can the areas do publicity abroad?", language="de")
     fake_rasa.down = True
-    resp = await client.delete("/api/v1/session", headers={"Authorization": f"Bearer {session}", "Origin": ACME})
+    resp = await client.delete(
+        "/api/v1/session", headers={"Authorization": f"Bearer {session}", "Origin": ACME}
+    )
     assert resp.status == 503
     message = (await resp.json())["error"]["message"]
     assert message.startswith("Das Gespräch konnte gerade nicht gelöscht werden") and "30 Tagen" in message
@@ -105,7 +117,9 @@ async def test_a_session_rasa_could_not_forget_is_kept_and_the_visitor_is_told(a
 def refuse_deletes(path) -> None:
     """Fault injection on the real database: every delete of history fails, as on a broken disk."""
     with sqlite3.connect(path) as db:
-        db.execute("CREATE TRIGGER refuse BEFORE DELETE ON messages BEGIN SELECT RAISE(ABORT, 'disk says no'); END")
+        db.execute(
+            "CREATE TRIGGER refuse BEFORE DELETE ON messages BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
+        )
 
 
 async def test_a_forget_me_whose_delete_fails_is_never_reported_done(api, tmp_path):
@@ -140,7 +154,9 @@ async def test_idle_conversations_are_pruned_while_the_gateway_runs(api, tmp_pat
     old, fresh = await new_session(client), await new_session(client)
     await say(client, old, text="How can the areas do publicity abroad?")
     with sqlite3.connect(tmp_path / "web_chat.sqlite3") as db:  # two days idle, after start-up's prune
-        db.execute("UPDATE sessions SET last_seen = ? WHERE id = ?", (time.time() - 2 * 86400, stored_key(old)))
+        db.execute(
+            "UPDATE sessions SET last_seen = ? WHERE id = ?", (time.time() - 2 * 86400, stored_key(old))
+        )
     for _ in range(100):  # generous bound: the sweep runs every second
         if (await history_of(client, old)).status == 404:
             break
@@ -153,7 +169,9 @@ async def test_an_answered_turn_that_cannot_be_stored_is_still_shown_not_replaye
     client = await api()
     session = await new_session(client)
     with sqlite3.connect(tmp_path / "web_chat.sqlite3") as db:  # a full or broken disk, for history only
-        db.execute("CREATE TRIGGER refuse BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+        db.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+        )
     resp = await say(client, session, text="How can the areas do publicity abroad?")
     assert resp.status == 200  # a 500 would make the widget send the same turn to Rasa again
     assert (await resp.json())["messages"][0]["text"] == ANSWER

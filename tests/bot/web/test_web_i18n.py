@@ -21,14 +21,18 @@ def test_non_english_strings_are_translated_not_copied():
     for lang in LANGUAGES:
         if lang == "en":
             continue
-        same = [k for k, v in i18n.load()[lang].items() if v == english[k] and not k.startswith("opt_position")]
+        same = [
+            k for k, v in i18n.load()[lang].items() if v == english[k] and not k.startswith("opt_position")
+        ]
         assert len(same) <= 3, (lang, same)  # a few words (Options, Conversation) may coincide
 
 
 @pytest.fixture
 def strings_dir(tmp_path, monkeypatch):
     for lang in LANGUAGES:
-        (tmp_path / f"{lang}.yml").write_text((i18n.TABLE.directory / f"{lang}.yml").read_text(encoding="utf-8"), encoding="utf-8")
+        (tmp_path / f"{lang}.yml").write_text(
+            (i18n.TABLE.directory / f"{lang}.yml").read_text(encoding="utf-8"), encoding="utf-8"
+        )
     monkeypatch.setattr(i18n.TABLE, "directory", tmp_path)
     i18n.TABLE.reload()
     yield tmp_path
@@ -37,7 +41,14 @@ def strings_dir(tmp_path, monkeypatch):
 
 def test_a_missing_key_names_the_file_and_key(strings_dir):
     path = strings_dir / "ja.yml"
-    path.write_text("\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("widget_send:")), encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            line
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if not line.startswith("widget_send:")
+        ),
+        encoding="utf-8",
+    )
     with pytest.raises(I18nError, match=r"ja\.yml.*widget_send"):
         i18n.load()
 

@@ -9,7 +9,9 @@ from bot.web.settings import WebSettings
 
 
 def test_sites_and_origins_are_parsed_and_the_demo_site_always_exists():
-    web = WebSettings.from_env({"WIDGET_SITES": "acme=https://A.example,https://b.example:8443/; blog=http://127.0.0.1:8080"})
+    web = WebSettings.from_env(
+        {"WIDGET_SITES": "acme=https://A.example,https://b.example:8443/; blog=http://127.0.0.1:8080"}
+    )
     assert web.sites == {
         "acme": ("https://a.example", "https://b.example:8443"),
         "blog": ("http://127.0.0.1:8080",),
@@ -20,7 +22,12 @@ def test_sites_and_origins_are_parsed_and_the_demo_site_always_exists():
 
 def test_defaults_are_documented_values():
     web = WebSettings.from_gateway(Settings.from_env({"ADVISOR_DATA_DIR": "/srv/advisor"}))
-    assert (web.rate_session, web.rate_ip, web.max_body, web.max_text) == ("30/minute", "120/minute", 4096, 1000)
+    assert (web.rate_session, web.rate_ip, web.max_body, web.max_text) == (
+        "30/minute",
+        "120/minute",
+        4096,
+        1000,
+    )
     assert str(web.database) == "/srv/advisor/web_chat.sqlite3"
     assert web.sites == {"demo": ()}
 

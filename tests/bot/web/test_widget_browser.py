@@ -60,8 +60,10 @@ async def customer_site(aiohttp_server, site_key: str) -> tuple[Any, dict[str, s
 
     async def page(request: web.Request) -> web.Response:
         embed = f'<script src="{where["gateway"]}/widget.js" data-site="{site_key}" async></script>'
-        return web.Response(text=f'<!doctype html><html lang="en"><body><h1>Museum</h1>{embed}</body></html>',
-                            content_type="text/html")
+        return web.Response(
+            text=f'<!doctype html><html lang="en"><body><h1>Museum</h1>{embed}</body></html>',
+            content_type="text/html",
+        )
 
     app = web.Application()
     app.router.add_get("/", page)
@@ -118,7 +120,13 @@ async def test_greeting_question_citation_button_and_history_after_reload(browse
 
     await page.reload()
     await open_panel(page)
-    for text in (GREETING["en"], "How do the areas do publicity abroad?", ANSWER, MORE_BUTTON["title"], MEASURE_9):
+    for text in (
+        GREETING["en"],
+        "How do the areas do publicity abroad?",
+        ANSWER,
+        MORE_BUTTON["title"],
+        MEASURE_9,
+    ):
         await expect(log(page)).to_contain_text(text)
     assert len(gateway.fake_rasa.received) == 3  # the reload showed history without a new greeting
 
@@ -133,7 +141,9 @@ async def test_greets_in_the_pages_language_and_switches_language_explicitly(bro
     await expect(log(page)).to_contain_text(SWITCHED["en"])
     await expect(page.get_by_role("textbox", name="Your question")).to_be_visible()
     assert gateway.fake_rasa.received[-1]["metadata"] == {
-        "channel": "web", "language": "en", "language_source": "explicit",
+        "channel": "web",
+        "language": "en",
+        "language_source": "explicit",
     }
 
 
@@ -211,7 +221,9 @@ async def test_new_conversation_says_plainly_when_the_old_one_could_not_be_delet
 
 
 async def test_narrow_viewport_panel_fills_the_screen(browser, gateway):
-    page = await open_demo(browser, gateway, viewport={"width": 375, "height": 720}, is_mobile=True, has_touch=True)
+    page = await open_demo(
+        browser, gateway, viewport={"width": 375, "height": 720}, is_mobile=True, has_touch=True
+    )
     await open_panel(page)
     await expect(log(page)).to_contain_text(GREETING["en"])
     box = await page.get_by_role("dialog").bounding_box()
@@ -223,7 +235,9 @@ async def test_narrow_viewport_panel_fills_the_screen(browser, gateway):
 
 async def test_demo_page_shows_the_snippet_and_desktop_screenshot(browser, gateway):
     page = await open_demo(browser, gateway, viewport={"width": 1280, "height": 800})
-    snippet = f'<script src="{str(gateway.make_url("")).rstrip("/")}/widget.js" data-site="demo" async></script>'
+    snippet = (
+        f'<script src="{str(gateway.make_url("")).rstrip("/")}/widget.js" data-site="demo" async></script>'
+    )
     await expect(page.get_by_text(snippet, exact=True)).to_be_visible()
     await expect(page.get_by_role("button", name="Copy the snippet")).to_be_visible()
     await open_panel(page)
@@ -233,7 +247,9 @@ async def test_demo_page_shows_the_snippet_and_desktop_screenshot(browser, gatew
     assert re.search(r"data-site=\"demo\"", await page.content())
 
 
-async def test_a_configured_site_on_another_origin_chats_and_reloads_history(browser, aiohttp_server, make_settings):
+async def test_a_configured_site_on_another_origin_chats_and_reloads_history(
+    browser, aiohttp_server, make_settings
+):
     museum, where = await customer_site(aiohttp_server, "museum")
     origin = str(museum.make_url("")).rstrip("/")
     gateway = await start_gateway(aiohttp_server, make_settings, WIDGET_SITES=f"museum={origin}")
