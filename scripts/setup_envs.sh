@@ -15,7 +15,7 @@ hash_of() { sha256sum "$@" | sha256sum | cut -c1-16; }
 
 make_env() {  # name python lockfile
   local name=$1 python=$2 lock=$3 dir="$VENV_DIR/$1"
-  local want; want="$(hash_of "$lock") $(basename "$lock")"  # a switch to the other lock rebuilds
+  local want; want="$(hash_of "$lock" requirements/pip.lock) $(basename "$lock")"  # a switch to the other lock rebuilds
   if [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$want" ] && [ -x "$dir/bin/python" ]; then
     echo "[setup] $name environment is up to date"
     return
@@ -23,7 +23,8 @@ make_env() {  # name python lockfile
   echo "[setup] creating $name environment in $dir with $python (this takes a few minutes the first time)"
   rm -rf "$dir"
   "$python" -m venv "$dir"
-  "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.2" 2>&1 \
+  # The bundled pip is replaced by the locked one, checked by hash like every other file.
+  "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/pip.lock 2>&1 \
     | { grep -v "is ignored: it is neither" || true; }
   # --no-deps: the lock file is the complete, resolved set; --require-hashes: and exactly those files.
   "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r "$lock" 2>&1 \

@@ -11,7 +11,7 @@ import aiohttp_cors
 from aiohttp import web
 
 from bot import keys as gateway_keys
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.web import api, assets, i18n, retention, schemas, senders
 from bot.web.guards import RateLimits, errors_as_json, limit_per_ip, refuse_foreign_origins
 from bot.web.keys import ASSETS, LIMITS, OPENAPI, SENDER_KEY, STORE, VALIDATORS, WEB_SETTINGS
@@ -73,6 +73,13 @@ async def _resources_ctx(api_app: web.Application) -> AsyncIterator[None]:
     """Opens the history database, prunes idle conversations now and on a timer, closes it all."""
     web_settings, store = api_app[WEB_SETTINGS], api_app[STORE]
     await store.open()
+    if not await store.agrees_on_sender_key(senders.key_fingerprint(api_app[SENDER_KEY])):
+        await store.close()
+        raise SettingsError(
+            "WIDGET_SENDER_KEY differs from the key of the other gateways sharing this database; set the"
+            " same key on every gateway (to change it on purpose: stop all gateways, run"
+            " `DELETE FROM web_sender_key;` in the database, start them with the new key)"
+        )
     await retention.prune_once(store, web_settings.retention_days)  # before the first visitor
     sweeper = asyncio.create_task(
         retention.sweep_forever(

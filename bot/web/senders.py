@@ -39,3 +39,9 @@ def sender_id(key: bytes, session_id: str) -> str:
     """The conversation's id towards Rasa; stable for a session, useless as a credential."""
     digest = hmac.new(key, session_id.encode("utf-8"), hashlib.sha256).hexdigest()
     return f"web:{digest[:40]}"
+
+
+def key_fingerprint(key: bytes) -> str:
+    """A value that is equal for equal keys and tells nothing about the key, so gateways sharing a
+    database can check that they use the same key without storing it there."""
+    return hmac.new(key, b"advisor web sender key fingerprint", hashlib.sha256).hexdigest()[:32]

@@ -119,6 +119,13 @@ class ChatStore:
     async def _call(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         return await asyncio.to_thread(self._run, sql, params)
 
+    async def agrees_on_sender_key(self, fingerprint: str) -> bool:
+        """Always True: an SQLite store belongs to one machine, whose gateways read one key (the
+        environment or the data dir's key file). Changing the key on purpose starts new Rasa
+        conversations for existing sessions (bot/web/README.md); the PostgreSQL store, shared by
+        several gateways, refuses a gateway whose key differs from the others'."""
+        return True
+
     async def create_session(self, site: str, language: str | None) -> Session:
         session = Session(new_session_id(), site, language)
         now = time.time()

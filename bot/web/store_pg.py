@@ -36,6 +36,10 @@ CREATE TABLE IF NOT EXISTS web_messages (
     created DOUBLE PRECISION NOT NULL
 );
 CREATE INDEX IF NOT EXISTS web_messages_by_session ON web_messages(session_id, seq);
+CREATE TABLE IF NOT EXISTS web_sender_key (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    fingerprint TEXT NOT NULL
+);
 """
 _SCHEMA_LOCK = 0x77656263  # advisory lock: gateways starting together create the tables once
 TIMEOUT = 5.0  # seconds for a connection or a statement
@@ -76,6 +80,21 @@ class PostgresChatStore:
             except _DOWN as exc:
                 raise StoreUnavailable(f"PostgreSQL: {exc!r}") from exc
         raise AssertionError("unreachable")
+
+    async def agrees_on_sender_key(self, fingerprint: str) -> bool:
+        """Records the first gateway's sender-key fingerprint; False when this gateway's differs.
+
+        Gateways sharing this database must derive the same Rasa sender id from a session id (the
+        HMAC of senders.py): with different keys, a visitor whose requests alternate between
+        gateways would be two conversations in Rasa, each with half the context.
+        """
+        row = await self._run(
+            "fetchrow",
+            "INSERT INTO web_sender_key (id, fingerprint) VALUES (1, $1)"
+            " ON CONFLICT (id) DO UPDATE SET fingerprint = web_sender_key.fingerprint RETURNING fingerprint",
+            fingerprint,
+        )
+        return bool(row["fingerprint"] == fingerprint)
 
     async def create_session(self, site: str, language: str | None) -> Session:
         session = Session(new_session_id(), site, language)

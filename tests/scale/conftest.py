@@ -13,6 +13,10 @@ import pytest
 
 from tests import servers
 
+# One WIDGET_SENDER_KEY for every gateway of the session: they share one PostgreSQL, which refuses a
+# gateway whose key differs from the first one's (as in production).
+SENDER_KEY = "scale-test-sender-key-0123456789abcdef"
+
 
 @pytest.fixture(scope="session")
 def postgres():

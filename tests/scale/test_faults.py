@@ -20,10 +20,9 @@ from bot.app import create_app
 from bot.rasa_client import RasaUnavailable
 from bot.settings import Settings
 from bot.web.senders import sender_id
-from tests.scale.conftest import stopped
+from tests.scale.conftest import SENDER_KEY, stopped
 
 ORIGIN = "https://acme.example"
-SENDER_KEY = "scale-test-sender-key-0123456789abcdef"  # the same on every gateway, as in production
 UNAVAILABLE = "temporarily unavailable"  # bot/web/i18n/en.yml error_rasa
 
 

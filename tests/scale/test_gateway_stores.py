@@ -5,11 +5,12 @@ Rasa is the local fake here; tests/scale/test_faults.py does the same through th
 from __future__ import annotations
 
 import pytest
+from aiohttp.test_utils import TestServer
 
 from bot.app import create_app
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from tests.bot.fake_rasa import FakeRasa
-from tests.scale.conftest import stopped
+from tests.scale.conftest import SENDER_KEY, stopped
 
 ORIGIN = "https://acme.example"
 UNAVAILABLE_DE = "vorübergehend nicht erreichbar"
@@ -25,19 +26,23 @@ async def rasa_url(aiohttp_server):
 
 @pytest.fixture
 def gateway(aiohttp_client, rasa_url, postgres, redis, tmp_path):
-    async def start(**env: str):
-        settings = Settings.from_env(
+    def settings(**env: str) -> Settings:
+        return Settings.from_env(
             {
                 "RASA_URL": rasa_url,
                 "ADVISOR_DATA_DIR": str(tmp_path),
                 "WIDGET_SITES": f"acme={ORIGIN}",
+                "WIDGET_SENDER_KEY": SENDER_KEY,
                 "DATABASE_URL": postgres.url,
                 "REDIS_URL": redis.url,
                 **env,
             }
         )
-        return await aiohttp_client(create_app(settings))
 
+    async def start(**env: str):
+        return await aiohttp_client(create_app(settings(**env)))
+
+    start.settings = settings
     return start
 
 
@@ -102,9 +107,23 @@ async def test_store_outage_is_temporarily_unavailable_then_recovers(gateway, re
     ]
 
 
-def test_bad_store_urls_are_refused_at_start():
-    from bot.settings import SettingsError
+async def test_a_gateway_with_another_sender_key_refuses_to_start(gateway):
+    """Two keys on one database would split a visitor's conversation in two whenever requests
+    alternate between gateways; the odd gateway stops at start-up with the reason, the others go on."""
+    first = await gateway()
+    odd = TestServer(
+        create_app(gateway.settings(WIDGET_SENDER_KEY="another-key-of-at-least-32-characters-0"))
+    )
+    try:
+        with pytest.raises(SettingsError, match="WIDGET_SENDER_KEY differs"):
+            await odd.start_server()
+    finally:
+        await odd.close()  # as run_app does: what had started is shut down again
+    assert await new_session(first)
+    assert await new_session(await gateway())  # the first key still opens the door
 
+
+def test_bad_store_urls_are_refused_at_start():
     with pytest.raises(SettingsError, match="DATABASE_URL"):
         Settings.from_env({"DATABASE_URL": "mysql://x/y"})
     with pytest.raises(SettingsError, match="REDIS_URL"):
