@@ -13,11 +13,14 @@ from pathlib import Path
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-HELDOUT_DIR = REPO_ROOT / "eval" / "unseen2"  # the headline set: written from the paper, frozen
+HELDOUT_DIR = REPO_ROOT / "eval" / "unseen3"  # the headline set: written from the paper, frozen
+# Sets nobody has read the failures of (the headline set and the one before it): the scorer prints
+# only their tables and eval/offline.py refuses them, so they stay measurements.
+UNREAD_DIRS = (REPO_ROOT / "eval" / "unseen2", HELDOUT_DIR)
 DEV_DIRS = tuple(
     REPO_ROOT / "eval" / name for name in ("dev", "heldout", "heldout_fresh", "unseen")
 )  # tuned on
-FROZEN_DIRS = (REPO_ROOT / "eval" / "unseen",)  # an earlier headline set: never edited, even as a dev set
+FROZEN_DIRS = (REPO_ROOT / "eval" / "unseen",) + UNREAD_DIRS  # earlier headline sets: never edited
 NLU_DIR = REPO_ROOT / "data" / "nlu"
 ASKS_DIR = (
     REPO_ROOT / "actions" / "kb" / "data" / "asks"

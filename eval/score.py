@@ -32,6 +32,7 @@ from questions import (  # noqa: E402
     LANGUAGES,
     NLU_DIR,
     REPO_ROOT,
+    UNREAD_DIRS,
     Conversation,
     Question,
     load_conversations,
@@ -595,11 +596,11 @@ def main(argv: list[str] | None = None) -> int:
         for i, c in enumerate(dialogues)
     ]
     summary = summarize(verdicts, refused, langs, played, refused_dialogues)
-    if args.verbose or Path(args.heldout_dir).resolve() != HELDOUT_DIR.resolve():
+    if args.verbose or Path(args.heldout_dir).resolve() not in {d.resolve() for d in UNREAD_DIRS}:
         print(format_failures(verdicts, args.verbose))
         print(format_conversation_failures(played, args.verbose))
     else:  # the headline set's failures are not for reading: whoever reads them tunes on them
-        print("(failures of the headline set are not printed; -v prints every question and reply)")
+        print("(failures of an unread set are not printed; -v prints every question and reply)")
     print(format_table(summary))
     print(format_classes(summarize_classes(played)))
     write_results(args.out, args.url, summary, verdicts, refused, played, refused_dialogues)
