@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 
 from actions import rendering
 from actions.kb import query
-from actions.resolution import measure_by_ordinal, referenced_item
+from actions.resolution import measure_by_ordinal, neighbour_of_last, referenced_item
 from actions.retrieval import get_index
 from actions.turn import AdvisorAction, Turn
 
@@ -229,6 +229,9 @@ class ActionAnswerTopic(AdvisorAction):
     action_name = "action_answer_topic"
 
     def respond(self, turn: Turn, domain: dict) -> list:
+        neighbour = neighbour_of_last(turn)
+        if neighbour is not None:
+            return show_item(turn, neighbour)
         return answer_topic(turn, turn.intent or "")
 
 
@@ -238,6 +241,9 @@ class ActionListMeasures(AdvisorAction):
     action_name = "action_list_measures"
 
     def respond(self, turn: Turn, domain: dict) -> list:
+        neighbour = neighbour_of_last(turn)  # "and the next one?" after a measure
+        if neighbour is not None:
+            return show_item(turn, neighbour)
         return show_list(turn, measures(turn), "measures.intro")
 
 
@@ -247,7 +253,7 @@ class ActionMeasureInfo(AdvisorAction):
     action_name = "action_measure_info"
 
     def respond(self, turn: Turn, domain: dict) -> list:
-        item = asked_measure(turn) or arbitrated(turn, [])
+        item = neighbour_of_last(turn) or asked_measure(turn) or arbitrated(turn, [])
         if item is None:
             return show_list(turn, measures(turn), "measure.unknown")
         return show_item(turn, item)
@@ -280,7 +286,7 @@ class ItemOrListAction(AdvisorAction):
 
     def respond(self, turn: Turn, domain: dict) -> list:
         offer = profile_offer(turn) if self.offers_profile else []
-        item = referenced_item(turn, [self.kind])
+        item = neighbour_of_last(turn) or referenced_item(turn, [self.kind])
         if item is None and not self.list_when_unnamed:
             item = closest_in_meaning(turn, self.kind)
         if item is None:

@@ -1,9 +1,9 @@
-"""Follow-ups on what was just shown: "the second one", "why that one?", "any other options?".
+"""Follow-ups on what was just shown: "the second one", "why that one?", "the next one", "any others?".
 
 A user who has just been recommended a route and asks "why that one?" means the route shown, not the
 bot ("what can you do?") and not a new topic; the classifier, trained on questions about the paper,
 cannot know that. These messages are short and made of a few words per language (kb lexicon
-`follow_up_why`, `follow_up_others`), so the words decide, together with what the conversation showed
+`follow_up_why`, `follow_up_next`, `follow_up_previous`, `follow_up_others`), so the words decide, together with what the conversation showed
 last (slots `last_item`, `last_list`).
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from actions.answers import menu_buttons, show_item, show_list
 from actions.kb import query
-from actions.resolution import last_list, picked_from_list
+from actions.resolution import last_list, neighbour_of_last, picked_from_list
 from actions.turn import AdvisorAction, Turn
 
 LIST_INTROS = {"section": "measures.intro", "route": "routes.intro", "opening": "openings.intro"}
@@ -25,6 +25,9 @@ def follow_up_reply(turn: Turn) -> list | None:
     if kind == "why":
         item = last_shown_item(turn)
         return show_item(turn, item) if item is not None else None
+    if kind in ("next", "previous"):
+        neighbour = neighbour_of_last(turn)
+        return show_item(turn, neighbour) if neighbour is not None else None
     if kind == "others":
         return _all_of_last_kind(turn)
     return None

@@ -74,3 +74,30 @@ def picked_from_list(turn) -> Any | None:
         return shown[number - 1]
     kinds = sorted({item.kind for item in shown})
     return best_match(turn, turn.text, kinds, allowed={item.ref for item in shown})
+
+
+NEIGHBOUR_MAX_WORDS = 5  # "and the next one?"; longer messages ("what should investors do next?") ask more
+NEIGHBOUR_MAX_CJK = 8
+
+
+def neighbour_of_last(turn) -> Any | None:
+    """What "and the next one?" / "the previous one?" means right after an answer: the measure, route or
+    opening beside the one answered last, in paper order (after §6.2 comes §7); None at either end, when
+    nothing was answered, or when the message is more than such a follow-up."""
+    text = turn.text or ""
+    words, cjk = len(text.split()), sum(1 for ch in text if "\u3040" <= ch <= "\u9fff")
+    if is_payload(text) or words > NEIGHBOUR_MAX_WORDS or cjk > NEIGHBOUR_MAX_CJK:
+        return None
+    step = {"next": 1, "previous": -1}.get(query.parse_follow_up(text) or "")
+    current = turn.kb.by_ref(turn.tracker.get_slot("last_item") or "")
+    if step is None or current is None:
+        return None
+    if current.kind == "section":
+        siblings = [item for item in turn.kb.items("section") if "." not in item.id]
+        current = turn.kb.get("section", current.id.split(".")[0]) or current
+    else:
+        siblings = turn.kb.items(current.kind)
+    if current not in siblings:
+        return None
+    position = siblings.index(current) + step
+    return siblings[position] if 0 <= position < len(siblings) else None

@@ -27,9 +27,14 @@ def stated_interests(turn: Turn) -> list[str]:
 
 
 def rank_by_tags(items: list, wanted: list[str]) -> list:
-    """Items sharing at least one tag with `wanted`, most shared tags first, paper order kept."""
-    scored = [(len(set(item.tags) & set(wanted)), n, item) for n, item in enumerate(items)]
-    return [item for shared, _, item in sorted(scored, key=lambda s: (-s[0], s[1])) if shared]
+    """Items sharing at least one tag with `wanted`: most shared tags first, then the most focused
+    (fewest other tags: the Red tourism route before the new routes that are also about nature for
+    "revolutionary history"), then paper order."""
+    scored = [
+        (len(set(item.tags) & set(wanted)), len(set(item.tags) - set(wanted)), n, item)
+        for n, item in enumerate(items)
+    ]
+    return [item for shared, _, _, item in sorted(scored, key=lambda s: (-s[0], s[1], s[2])) if shared]
 
 
 def route_with_reason(turn: Turn, route, interests: list[str]) -> str:

@@ -154,6 +154,8 @@ class SearchIndex:
         self.follow_ups = PhraseMatcher(
             list(_per_lang(lexicon["follow_up_why"], "why"))
             + list(_per_lang(lexicon["follow_up_others"], "others"))
+            + list(_per_lang(lexicon["follow_up_next"], "next"))
+            + list(_per_lang(lexicon["follow_up_previous"], "previous"))
         )
         self._tfidf: dict[str, _TfidfLanguage] = {}
 

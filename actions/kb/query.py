@@ -123,13 +123,15 @@ def parse_ordinal(text: Any) -> int | None:
     return number if number > 0 else None
 
 
+FOLLOW_UP_KINDS = ("why", "previous", "next", "others")  # the first named wins ("why the next one?")
 FOLLOW_UP_MAX_WORDS = 6  # longer messages are questions of their own, even when they start with "why"
 FOLLOW_UP_MAX_CJK = 10
 
 
 @_safe(lambda: None)
 def parse_follow_up(text: Any) -> str | None:
-    """ "why" for a short "why that one?" / "tell me more", "others" for "any other options?", else None.
+    """ "why" for a short "why that one?" / "tell me more", "next" / "previous" for "and the next one?",
+    "others" for "any other options?", else None.
     Only short messages count: "why do the old areas matter?" is a question about the paper."""
     if not isinstance(text, str) or is_payload_text(text):
         return None
@@ -137,7 +139,7 @@ def parse_follow_up(text: Any) -> str | None:
     if words > FOLLOW_UP_MAX_WORDS or cjk > FOLLOW_UP_MAX_CJK:
         return None
     kinds = {hit.payload for hit in index().follow_ups.find(Probe(text), fuzzy=False)}
-    return "why" if "why" in kinds else ("others" if "others" in kinds else None)
+    return next((kind for kind in FOLLOW_UP_KINDS if kind in kinds), None)
 
 
 def is_payload_text(text: str) -> bool:
@@ -173,8 +175,24 @@ def parse_tags(text: Any, kind: str) -> list[str]:
     )
     if group is None:
         raise KBError(f"unknown tag kind {kind!r}; expected 'interest' or 'sector'")
-    found = {hit.payload for hit in idx.tags[group].find(Probe(text))}
+    found = {hit.payload for hit in outermost(idx.tags[group].find(Probe(text)))}
     return [tag for tag in idx.tag_order[group] if tag in found]
+
+
+def outermost(hits: list[Hit]) -> list[Hit]:
+    """Hits not lying inside a longer hit of another payload: "histoire révolutionnaire" names the
+    revolutionary heritage, not also "history" through its first word."""
+
+    def inside(inner: Hit, outer: Hit) -> bool:
+        return (
+            inner.cjk == outer.cjk
+            and inner.payload != outer.payload
+            and outer.start <= inner.start
+            and inner.end <= outer.end
+            and (outer.end - outer.start) > (inner.end - inner.start)
+        )
+
+    return [hit for hit in hits if not any(inside(hit, other) for other in hits)]
 
 
 def _kinds(kinds: Any) -> tuple[str, ...]:

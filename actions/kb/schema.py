@@ -159,6 +159,8 @@ LEXICON = {
         "language_prepositions": {"type": "object", "additionalProperties": {"type": "array", "items": TEXT}},
         "follow_up_why": _PER_LANG_WORDS,
         "follow_up_others": _PER_LANG_WORDS,
+        "follow_up_next": _PER_LANG_WORDS,
+        "follow_up_previous": _PER_LANG_WORDS,
     },
     "required": [
         "ordinals",
@@ -167,6 +169,8 @@ LEXICON = {
         "language_prepositions",
         "follow_up_why",
         "follow_up_others",
+        "follow_up_next",
+        "follow_up_previous",
     ],
     "additionalProperties": False,
 }

@@ -63,3 +63,48 @@ def test_why_after_a_list_alone_explains_its_first_item():
     )
     messages, _ = run(ActionSmalltalk(), tracker)
     assert "(§2)" in " ".join(texts(messages))
+
+
+@pytest.mark.parametrize(
+    "text, intent, lang, last, expected",
+    [
+        ("and the next one?", "list_measures", "en", "section:3", "section:4"),
+        ("et la suivante ?", "nlu_fallback", "fr", "section:9", "section:10"),
+        ("und die vorherige?", "measure_info", "de", "section:9", "section:8"),
+        ("下一个呢", "help", "zh", "section:6.2", "section:7"),
+        ("次は？", "select_item", "ja", "section:11", "section:12"),
+        ("la siguiente", "route_info", "es", "route:red_tourism", "route:tibet_qiang_yi"),
+    ],
+)
+def test_next_and_previous_after_an_answer_show_its_neighbour_in_paper_order(
+    kb, text, intent, lang, last, expected
+):
+    from actions.answers import ActionListMeasures, ActionMeasureInfo, ActionRouteInfo
+
+    action = {
+        "list_measures": ActionListMeasures(),
+        "nlu_fallback": ActionBestGuess(),
+        "measure_info": ActionMeasureInfo(),
+        "help": ActionSmalltalk(),
+        "select_item": ActionSelectItem(),
+        "route_info": ActionRouteInfo(),
+    }[intent]
+    messages, events = run(action, make_tracker(text, intent, slots={"last_item": last, "language": lang}))
+    shown = kb.by_ref(expected)
+    assert _last_item(events) == expected
+    assert texts(messages)[0].startswith(kb.text(shown, "title", lang))
+    assert kb.citation(shown) in texts(messages)[0]
+    assert messages[-1]["custom"] == {"language": lang}
+
+
+def _last_item(events: list) -> str:
+    return next(e["value"] for e in events if e.get("name") == "last_item")
+
+
+def test_a_longer_question_with_next_in_it_is_a_question_not_a_follow_up():
+    from actions.answers import ActionAnswerTopic
+
+    text = "what should foreign investors do next here?"
+    tracker = make_tracker(text, "how_to_invest", slots={"last_item": "section:3"})
+    _, events = run(ActionAnswerTopic(), tracker)
+    assert _last_item(events) not in ("section:3", "section:4", "section:2")

@@ -49,6 +49,26 @@ def test_an_interest_button_gets_its_routes(kb):
     assert all("ecology" in kb.by_ref(ref).tags for ref in slot_events(events)["last_list"])
 
 
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("a route for a fan of revolutionary history", "en"),
+        ("un itinéraire pour un passionné d'histoire révolutionnaire", "fr"),
+        ("una ruta para quien ama la historia revolucionaria", "es"),
+        ("革命历史爱好者适合哪条路线", "zh"),
+        ("革命の歴史が好きな人におすすめのルートは？", "ja"),
+    ],
+)
+def test_revolutionary_history_leads_with_the_red_routes_not_every_history_route(kb, text, lang):
+    """ "Revolutionary history" names one interest; "history" inside it must not pull in the ancient
+    routes, and the route that is only about it comes before one that is also about nature."""
+    messages, events = run(routes.ActionRecommendRoutes(), make_tracker(text, "recommend_route"))
+    shown = slot_events(events)["last_list"]
+    assert shown[0] == "route:red_tourism"
+    assert all("revolutionary_heritage" in kb.by_ref(ref).tags for ref in shown)
+    assert messages[-1]["custom"] == {"language": lang}
+
+
 def test_best_fitting_route_comes_first(kb):
     ranked = routes.rank_by_tags(kb.items("route"), ["history", "literature"])
     assert ranked[0].id == "three_kingdoms"
