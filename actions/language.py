@@ -28,6 +28,8 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from actions import language_words
+
 DEFAULT_LANGUAGE = "en"
 GUESS_MIN_CONFIDENCE = 0.5  # a best guess must be at least this likely ...
 GUESS_MIN_MARGIN = 0.2  # ... and this far ahead of the runner-up
@@ -144,11 +146,14 @@ def switches(text: str, detected: str, known: tuple[str, ...]) -> bool:
 
 
 def best_guess(text: str, known: tuple[str, ...]) -> str | None:
-    """A likely language for a message nothing else decides; None when it is a coin flip."""
+    """A likely language for a message nothing else decides: the vote of our own texts' words
+    (language_words), else a likely one of the detectors; None when it is a coin flip."""
     text = (text or "").strip()
     if not text or is_payload(text):
         return None
-    return _by_statistics(text, known, GUESS_MIN_CONFIDENCE, GUESS_MIN_MARGIN)
+    return language_words.vote(text, known) or _by_statistics(
+        text, known, GUESS_MIN_CONFIDENCE, GUESS_MIN_MARGIN
+    )
 
 
 def is_long(text: str) -> bool:

@@ -30,7 +30,11 @@ FUZZY_SCORE = 0.65  # ... or within one typo; plus up to COVERAGE_BONUS when it 
 COVERAGE_BONUS = 0.25
 CUE_WINDOW_TOKENS = 2  # a language-request cue this many tokens before a language name
 CUE_WINDOW_CHARS = 4  # ... or this many CJK characters around it
-DIGIT_RE = re.compile(r"(?<![\d.,])(\d{1,2})(?![\d%]|[.,]\d)")
+# A free-standing one- or two-digit number, with an ordinal ending at most ("3rd", "3e", "3ème", "3º"):
+# "3D films", "5G", "4K" and "2017" name no measure.
+DIGIT_RE = re.compile(
+    r"(?<![\d.,])(\d{1,2})(?:st|nd|rd|th|er|re|eme|ème|e|º|ª|o|a)?(?![\d%a-zA-Zà-ÿ]|[.,]\d)"
+)
 SECTION_SIGN_RE = re.compile(r"§\s*(\d{1,2}(?:\.\d)?)")
 DECIMAL_RE = re.compile(r"(?<![\d.])(\d{1,2}\.\d)(?![\d%])")
 
@@ -234,7 +238,7 @@ def _section_mentions(idx: SearchIndex, probe: Probe) -> list[tuple[str, float]]
 def _ordinal_candidates(idx: SearchIndex, probe: Probe) -> list[tuple[int, int, int]]:
     """(length, position, number) for every ordinal word and free-standing one- or two-digit number."""
     candidates = [(hit.length, hit.start, hit.payload) for hit in idx.ordinals.find(probe, fuzzy=False)]
-    candidates += [(len(m.group(1)), m.start(), int(m.group(1))) for m in DIGIT_RE.finditer(probe.compact)]
+    candidates += [(len(m.group(1)), m.start(), int(m.group(1))) for m in DIGIT_RE.finditer(probe.normalized)]
     return candidates
 
 

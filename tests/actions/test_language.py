@@ -101,6 +101,23 @@ def test_first_message_without_other_evidence_gets_the_likely_language(text, exp
 @pytest.mark.parametrize(
     "text, expected",
     [
+        ("merci bcp", "fr"),
+        ("cooperation internationale", "fr"),
+        ("industrie intelligente ?", "fr"),
+        ("die Routen", "de"),
+        ("las rutas rojas", "es"),
+        ("smart industry", "en"),
+    ],
+)
+def test_a_short_first_message_the_detectors_are_unsure_of_gets_the_language_of_its_words(text, expected):
+    """Our own texts' vocabulary decides where lingua and fastText are both unsure (language_words)."""
+    choice = choose(text=text)
+    assert choice.code == expected and choice.source in ("detected", "guessed")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("Guten Tag zusammen", "de"),
         ("et la formation du personnel", "fr"),
         ("cual es la conclusion", "es"),
