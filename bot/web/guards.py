@@ -168,7 +168,7 @@ async def limit_per_ip(request: web.Request, handler: Handler) -> web.StreamResp
     return await handler(request)
 
 
-async def read_json(request: web.Request) -> Any:
+async def read_json(request: web.Request) -> dict[str, Any]:
     """The body as JSON, refusing oversize bodies (413) and anything that is not a JSON object (400)."""
     limit = request.app[WEB_SETTINGS].max_body
     if request.content_length is not None and request.content_length > limit:
