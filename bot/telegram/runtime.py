@@ -19,9 +19,9 @@ from telegram.request import HTTPXRequest
 
 from bot import keys
 from bot.i18n import LANGUAGES
+from bot.keys import TELEGRAM_APPLICATION, TELEGRAM_SETTINGS
 from bot.settings import SettingsError
 from bot.telegram import handlers, i18n
-from bot.telegram.keys import TELEGRAM_APPLICATION, TELEGRAM_SETTINGS
 from bot.telegram.limits import ChatRateLimit
 from bot.telegram.outreach import runtime as outreach
 from bot.telegram.settings import TelegramSettings

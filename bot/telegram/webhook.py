@@ -8,7 +8,7 @@ import logging
 from aiohttp import web
 from telegram import Bot, Update
 
-from bot.telegram.keys import TELEGRAM_APPLICATION, TELEGRAM_SETTINGS
+from bot.keys import TELEGRAM_APPLICATION, TELEGRAM_SETTINGS
 
 log = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ from limits.errors import StorageError
 from bot import forwarded
 from bot.forwarded import IpAddress, rate_key
 from bot.i18n import normalize_language
+from bot.keys import LIMITS, VISITOR_LANGUAGE, WEB_SETTINGS
 from bot.origins import canonical_host, canonical_origin
 from bot.stores import StoreUnavailable, close_limits_storage, limits_storage
 from bot.web import i18n
-from bot.web.keys import LIMITS, VISITOR_LANGUAGE, WEB_SETTINGS
 from bot.web.settings import WebSettings
 
 log = logging.getLogger(__name__)
