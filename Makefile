@@ -39,9 +39,10 @@ test-scale: setup servers ## several Rasa instances on private PostgreSQL + Redi
 validate: setup ## rasa data validate, failing on any warning
 	@scripts/validate_data.sh
 
-lint: setup ## ruff (lint and format check) over all Python code of the project
+lint: setup ## ruff (lint and format check) over all Python code, mypy --strict over bot/ and actions/ (mypy.ini)
 	@.venv/gateway/bin/ruff check bot actions components scripts tests eval benchmarks
 	@.venv/gateway/bin/ruff format --check bot actions components scripts tests eval benchmarks
+	@.venv/gateway/bin/python -m mypy
 
 eval: ## score the held-out questions against the running services (make run first)
 	@.venv/rasa/bin/python eval/score.py

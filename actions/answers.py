@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from functools import lru_cache
-from typing import Any
 
 from rasa_sdk.events import SlotSet
 
 from actions import rendering
-from actions.kb import query
+from actions.kb import Item, KnowledgeBase, query
 from actions.resolution import measure_by_ordinal, neighbour_of_last, referenced_item
-from actions.retrieval import get_index
-from actions.turn import AdvisorAction, Turn
+from actions.retrieval import SemanticIndex, get_index
+from actions.turn import AdvisorAction, DomainDict, EventType, Turn
 
 # Quick-start buttons under the greeting and the help text: (ui key of the title, intent).
 MENU = (
@@ -38,12 +37,14 @@ def menu_buttons(turn: Turn) -> list[dict[str, str]]:
     return [rendering.button(turn.ui(key), intent) for key, intent in MENU]
 
 
-def measures(turn: Turn) -> list:
+def measures(turn: Turn) -> list[Item]:
     """The twelve measures: top-level sections without the conclusion (§13)."""
     return [item for item in turn.kb.items("section") if "." not in item.id and item.id != "13"]
 
 
-def show_list(turn: Turn, items: list, intro_key: str, extra_buttons: list | None = None) -> list:
+def show_list(
+    turn: Turn, items: list[Item], intro_key: str, extra_buttons: list[dict[str, str]] | None = None
+) -> list[EventType]:
     """A numbered list with drill-down buttons; remembers it for "the second one"."""
     turn.say(
         rendering.numbered_list(turn.kb, items, turn.lang, turn.ui(intro_key)),
@@ -53,12 +54,12 @@ def show_list(turn: Turn, items: list, intro_key: str, extra_buttons: list | Non
     return [SlotSet("last_list", [item.ref for item in items])]
 
 
-def semantic_index(turn: Turn):
+def semantic_index(turn: Turn) -> SemanticIndex:
     """The KB's sentence-vector index (vectors cached in the data dir)."""
     return get_index(turn.kb, turn.settings.data_dir / "cache")
 
 
-def asked_point(turn: Turn, item) -> int:
+def asked_point(turn: Turn, item: Item) -> int:
     """The key point of `item` the user's words ask about, or -1 (a button or "measure 9" asks none)."""
     if not turn.text or turn.text.startswith("/"):
         return -1
@@ -69,7 +70,7 @@ def asked_point(turn: Turn, item) -> int:
 RELATED_BUTTONS = 4  # "see also" buttons under an item without sub-sections
 
 
-def related_items(turn: Turn, item) -> list:
+def related_items(turn: Turn, item: Item) -> list[Item]:
     """What an answer leads on to: a section's routes, openings and facts (the items that cite it), or
     the sections an opening, route or fact cites. Buttons only: the last list stays what it was, so
     "the third one" still picks from the list the user was reading."""
@@ -79,7 +80,7 @@ def related_items(turn: Turn, item) -> list:
     return [section for section in turn.kb.items("section") if section.id in item.cites]
 
 
-def show_item(turn: Turn, item, extra_buttons: list | None = None) -> list:
+def show_item(turn: Turn, item: Item, extra_buttons: list[dict[str, str]] | None = None) -> list[EventType]:
     """One item in full, leading with the point asked; a section's sub-sections come as buttons, else
     the related items do."""
     children = [child for child in turn.kb.items(item.kind) if child.id.startswith(f"{item.id}.")]
@@ -104,7 +105,7 @@ VOTE_MIN = 1.0  # below this the question names no measure: the list is shown in
 NAMED_SCORE = 0.95  # "measure 9", "§6.1", "第九条": named outright, no vote needed
 
 
-def closest_in_meaning(turn: Turn, kind: str) -> Any | None:
+def closest_in_meaning(turn: Turn, kind: str) -> Item | None:
     """The item of `kind` a question describes without naming it, if it is clearly close in meaning."""
     if not turn.text or turn.text.startswith("/"):
         return None
@@ -112,18 +113,25 @@ def closest_in_meaning(turn: Turn, kind: str) -> Any | None:
     return hits[0].item if hits and hits[0].score >= CLOSEST_MIN_SIMILARITY else None
 
 
-def voted_items(turn: Turn, kinds: list[str]) -> list[tuple[Any, float]]:
+def voted_items(turn: Turn, kinds: list[str]) -> list[tuple[Item, float]]:
     """Items of `kinds` ranked by the vote of meaning, keywords and names (best first, with scores)."""
     if not turn.text or turn.text.startswith("/"):
         return []
     ranked = _votes(
         turn.kb, semantic_index(turn), turn.text, turn.lang, tuple(kinds), turn.settings.match_min_score
     )
-    return [(turn.kb.by_ref(ref), score) for ref, score in ranked if turn.kb.by_ref(ref) is not None]
+    return [(item, score) for ref, score in ranked if (item := turn.kb.by_ref(ref)) is not None]
 
 
 @lru_cache(maxsize=256)
-def _votes(kb, index, text: str, lang: str, kinds: tuple[str, ...], min_name_score: float) -> tuple:
+def _votes(
+    kb: KnowledgeBase,
+    index: SemanticIndex,
+    text: str,
+    lang: str,
+    kinds: tuple[str, ...],
+    min_name_score: float,
+) -> tuple[tuple[str, float], ...]:
     """The vote itself, remembered per question: the keyword ranking costs ~30 ms on this machine."""
     votes: dict[str, float] = {}
     for hit in index.search(text, kinds=kinds, limit=3):
@@ -136,7 +144,7 @@ def _votes(kb, index, text: str, lang: str, kinds: tuple[str, ...], min_name_sco
     return tuple(sorted(votes.items(), key=lambda kv: -kv[1]))
 
 
-def asked_measure(turn: Turn) -> Any | None:
+def asked_measure(turn: Turn) -> Item | None:
     """The measure a question names ("measure 9", a button, "the ninth") or describes (by vote)."""
     if turn.item:
         return referenced_item(turn, ["section"])
@@ -163,7 +171,7 @@ ARBITRATION_MAX_CONFIDENCE = (
 NOT_ARBITRATED = {"fact:paper_overview"}  # "what is the paper about" is paper_info's, never a redirect
 
 
-def arbitrated(turn: Turn, answering: list) -> Any | None:
+def arbitrated(turn: Turn, answering: list[Item]) -> Item | None:
     """The KB item the question is clearly about when it is not among the items the intent would
     answer with (a paraphrase the classifier filed under a neighbouring topic), else None."""
     if turn.intent_override or turn.confidence >= ARBITRATION_MAX_CONFIDENCE or not turn.text:
@@ -184,7 +192,7 @@ def asks_how_to_take_part(turn: Turn) -> bool:
     return "how_to_invest" in [entry.get("name") for entry in ranking[:2]]
 
 
-def closest_first(turn: Turn, items: list) -> list:
+def closest_first(turn: Turn, items: list[Item]) -> list[Item]:
     """The items ordered by how close the question is to each in meaning (a button keeps KB order)."""
     if len(items) < 2 or not turn.text or turn.text.startswith("/"):
         return items
@@ -197,7 +205,7 @@ def profile_offer(turn: Turn) -> list[dict[str, str]]:
     return [rendering.button(turn.ui("button.investor_profile"), "investor_profile")]
 
 
-def answer_topic(turn: Turn, intent: str, first: Any | None = None) -> list:
+def answer_topic(turn: Turn, intent: str, first: Item | None = None) -> list[EventType]:
     """A topic question: the closest item (or `first`) in full, its asked point first, then the others
     in brief."""
     items = turn.kb.topic_items(intent)
@@ -228,7 +236,7 @@ class ActionAnswerTopic(AdvisorAction):
 
     action_name = "action_answer_topic"
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         neighbour = neighbour_of_last(turn)
         if neighbour is not None:
             return show_item(turn, neighbour)
@@ -240,7 +248,7 @@ class ActionListMeasures(AdvisorAction):
 
     action_name = "action_list_measures"
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         neighbour = neighbour_of_last(turn)  # "and the next one?" after a measure
         if neighbour is not None:
             return show_item(turn, neighbour)
@@ -252,7 +260,7 @@ class ActionMeasureInfo(AdvisorAction):
 
     action_name = "action_measure_info"
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         item = neighbour_of_last(turn) or asked_measure(turn) or arbitrated(turn, [])
         if item is None:
             return show_list(turn, measures(turn), "measure.unknown")
@@ -264,7 +272,7 @@ class ActionListRoutes(AdvisorAction):
 
     action_name = "action_list_routes"
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         return show_list(turn, turn.kb.items("route"), "routes.intro")
 
 
@@ -284,7 +292,7 @@ class ItemOrListAction(AdvisorAction):
     offers_profile = False  # openings end with the investor-profile offer
     list_when_unnamed = False  # "what can I invest in?" wants the list, not the closest opening
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         offer = profile_offer(turn) if self.offers_profile else []
         item = neighbour_of_last(turn) or referenced_item(turn, [self.kind])
         if item is None and not self.list_when_unnamed:
@@ -320,7 +328,7 @@ class ActionPaperInfo(AdvisorAction):
 
     action_name = "action_paper_info"
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         paper = turn.kb.paper
         for item in turn.kb.topic_items("paper_info"):  # the overview (abstract and introduction)
             turn.say(rendering.item_answer(turn.kb, item, turn.lang))
@@ -332,7 +340,7 @@ class ActionPaperInfo(AdvisorAction):
         return []
 
 
-def out_of_scope(turn: Turn) -> list:
+def out_of_scope(turn: Turn) -> list[EventType]:
     """The honest "the paper does not say" reply, with an offer of human contact."""
     turn.unanswered("out_of_scope")
     turn.say(

@@ -17,10 +17,11 @@ from rasa_sdk.events import SlotSet
 from actions import answers, matching, profile, rendering, routes
 from actions.answers import semantic_index, show_item
 from actions.follow_up import ActionSelectItem, follow_up_reply
-from actions.kb import query
+from actions.kb import Item, query
 from actions.resolution import best_match, last_list, picked_from_list, referenced_item
+from actions.retrieval import ItemHit
 from actions.smalltalk import ActionSmalltalk
-from actions.turn import AdvisorAction, Turn
+from actions.turn import AdvisorAction, DomainDict, EventType, Turn
 
 TOPIC_INTENTS = (
     "government_role",
@@ -77,7 +78,7 @@ class Guess:
     """Either an intent to answer as if NLU had been sure, or one KB item to answer directly."""
 
     intent: str | None = None
-    item: Any = None
+    item: Item | None = None
 
 
 def ranked_intents(turn: Turn) -> list[tuple[str, float]]:
@@ -90,7 +91,7 @@ def ranked_intents(turn: Turn) -> list[tuple[str, float]]:
     ]
 
 
-def agrees(turn: Turn, intent: str, close: list) -> bool:
+def agrees(turn: Turn, intent: str, close: list[ItemHit]) -> bool:
     """True if the meaning-based search supports the intent (or the intent needs no KB item)."""
     if intent in SMALLTALK_INTENTS or intent in (
         "list_measures",
@@ -128,21 +129,22 @@ def best_guess(turn: Turn) -> Guess | None:
     return None
 
 
-def answer_intent(turn: Turn, intent: str, domain: dict) -> list:
+def answer_intent(turn: Turn, intent: str, domain: DomainDict) -> list[EventType]:
     """Answers as the intent's own action would (without closing the turn: the caller does)."""
     if intent == "out_of_scope":
         return answers.out_of_scope(turn)
     return ANSWER_ACTIONS[intent]().answer_as(turn, intent, domain)
 
 
-def answer_guess(turn: Turn, guess: Guess, domain: dict) -> list:
+def answer_guess(turn: Turn, guess: Guess, domain: DomainDict) -> list[EventType]:
     """Says the answer the guess points to."""
     if guess.intent:
         return answer_intent(turn, guess.intent, domain)
+    assert guess.item is not None, "a Guess holds an intent or an item"
     return show_item(turn, guess.item)
 
 
-def slot_values(events: list) -> dict[str, Any]:
+def slot_values(events: list[EventType]) -> dict[str, Any]:
     """SlotSet events as a slot -> value dict (what a form validation returns)."""
     return {e["name"]: e["value"] for e in events if isinstance(e, dict) and e.get("event") == "slot"}
 
@@ -152,7 +154,7 @@ class ActionBestGuess(AdvisorAction):
 
     action_name = "action_best_guess"
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         picked = picked_from_list(turn) if last_list(turn) and query.parse_ordinal(turn.text) else None
         if picked is not None:  # "la novena" after a list: an ordinal is not worth a "did you mean"
             return show_item(turn, picked)
@@ -165,7 +167,7 @@ class ActionBestGuess(AdvisorAction):
         return answer_guess(turn, guess, domain)
 
 
-def did_you_mean(turn: Turn) -> list:
+def did_you_mean(turn: Turn) -> list[EventType]:
     """Asks back with the likeliest topics as buttons (and "something else")."""
     buttons = [suggestion_button(turn, name) for name in suggested_intents(turn)]
     buttons.append(rendering.button(turn.ui("button.something_else"), "out_of_scope"))
@@ -199,7 +201,7 @@ class ActionFreeAnswer(AdvisorAction):
 
     action_name = "action_free_answer"
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         interests = routes.stated_interests(turn)
         if interests:
             return routes.recommend(turn, interests)
@@ -213,7 +215,7 @@ class ActionFreeAnswer(AdvisorAction):
         return show_volunteered(turn, {"country": country}) if country else did_you_mean(turn)
 
 
-def show_volunteered(turn: Turn, volunteered: dict[str, Any]) -> list:
+def show_volunteered(turn: Turn, volunteered: dict[str, Any]) -> list[EventType]:
     """The openings that fit all the investor has told us, keeping what they just added."""
     return matching.show_matches(turn, {**current_profile(turn), **volunteered}) + [
         SlotSet(slot, value) for slot, value in volunteered.items()

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import leads, profile, rendering
 from actions.forms import AskAction, LocalizedValidation
 from actions.matching import PROFILE_SLOTS
-from actions.turn import AdvisorAction, Turn, latest_metadata
+from actions.turn import AdvisorAction, DomainDict, EventType, Turn, latest_metadata
 
 CONTACT_SLOTS = ("consent", "contact_name", "contact_email")
 
@@ -21,7 +21,7 @@ class ActionAskConsent(AskAction):
 
     slot = "consent"
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         if turn.intent == "human_handoff":  # this question closes the hand-off turn (ActionHumanHandoff)
             turn.unanswered("handoff")
         return super().respond(turn, domain)
@@ -48,27 +48,27 @@ class ValidateContactForm(LocalizedValidation):
         return "validate_contact_form"
 
     async def required_slots(
-        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
         if tracker.get_slot("consent") is False:
             return ["consent"]  # filled, so the form ends here
         return domain_slots
 
     def validate_consent(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if isinstance(value, bool):
             return {"consent": value}
         return self.take(dispatcher, tracker, domain, "consent", None)
 
     def validate_contact_name(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         name = profile.parse_name(self.answer(tracker)[0])
         return self.take(dispatcher, tracker, domain, "contact_name", name)
 
     def validate_contact_email(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         email = profile.parse_email(self.answer(tracker)[0])
         return self.take(dispatcher, tracker, domain, "contact_email", email)
@@ -79,7 +79,7 @@ class ActionSaveLead(AdvisorAction):
 
     action_name = "action_save_lead"
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         slots = turn.tracker.get_slot
         name, email = slots("contact_name"), slots("contact_email")
         if slots("consent") is True and name and email:

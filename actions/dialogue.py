@@ -8,7 +8,7 @@ from actions import rendering
 from actions.answers import menu_buttons, out_of_scope
 from actions.best_guess import did_you_mean
 from actions.forms import form_slots
-from actions.turn import AdvisorAction, Turn
+from actions.turn import AdvisorAction, DomainDict, EventType, Turn
 
 
 class ActionChangeLanguage(AdvisorAction):
@@ -16,7 +16,7 @@ class ActionChangeLanguage(AdvisorAction):
 
     action_name = "action_change_language"
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         if turn.choice.source == "request":
             turn.say(turn.ui("language.changed", name=turn.kb.language_name(turn.lang, turn.lang)))
             return []
@@ -34,7 +34,7 @@ class ActionHumanHandoff(AdvisorAction):
     action_name = "action_human_handoff"
     ends_turn = False  # the contact form's consent question closes the turn
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         contact = turn.settings.staff_contact
         turn.say(turn.ui("human.intro_with_contact", contact=contact) if contact else turn.ui("human.intro"))
         return []
@@ -45,7 +45,7 @@ class ActionOutOfScope(AdvisorAction):
 
     action_name = "action_out_of_scope"
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         return out_of_scope(turn)
 
 
@@ -54,7 +54,7 @@ class ActionAskAffirmation(AdvisorAction):
 
     action_name = "action_default_ask_affirmation"
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         return did_you_mean(turn)
 
 
@@ -63,7 +63,7 @@ class ActionAskRephrase(AdvisorAction):
 
     action_name = "action_default_ask_rephrase"
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         turn.say(turn.ui("fallback.rephrase"))
         turn.unanswered("fallback")
         return []
@@ -74,7 +74,7 @@ class ActionDefaultFallback(AdvisorAction):
 
     action_name = "action_default_fallback"
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         turn.say(turn.ui("fallback.give_up"), menu_buttons(turn))
         turn.unanswered("fallback")
         return [UserUtteranceReverted()]
@@ -85,7 +85,7 @@ class ActionCancelForm(AdvisorAction):
 
     action_name = "action_cancel_form"
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         running = turn.tracker.active_loop_name
         turn.say(turn.ui("form.cancelled" if running else "form.nothing_to_cancel"), menu_buttons(turn))
         # the same events with or without a form, as the rules expect of this action

@@ -9,15 +9,17 @@ last (slots `last_item`, `last_list`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from actions.answers import menu_buttons, show_item, show_list
-from actions.kb import query
+from actions.kb import Item, query
 from actions.resolution import last_list, neighbour_of_last, picked_from_list
-from actions.turn import AdvisorAction, Turn
+from actions.turn import AdvisorAction, DomainDict, EventType, Turn
 
 LIST_INTROS = {"section": "measures.intro", "route": "routes.intro", "opening": "openings.intro"}
 
 
-def follow_up_reply(turn: Turn) -> list | None:
+def follow_up_reply(turn: Turn) -> list[EventType] | None:
     """The reply to a short follow-up on the last answer, or None when the message is not one."""
     if not turn.text:
         return None
@@ -33,7 +35,7 @@ def follow_up_reply(turn: Turn) -> list | None:
     return None
 
 
-def last_shown_item(turn: Turn):
+def last_shown_item(turn: Turn) -> Item | None:
     """What "that one" points to: the item answered last, else the first of the list shown last (a
     recommendation lists the best match first)."""
     item = turn.kb.by_ref(turn.tracker.get_slot("last_item") or "")
@@ -43,9 +45,11 @@ def last_shown_item(turn: Turn):
     return shown[0] if shown else None
 
 
-def _all_of_last_kind(turn: Turn) -> list | None:
+def _all_of_last_kind(turn: Turn) -> list[EventType] | None:
     """Every item of the kind shown last (after two recommended routes, all seven)."""
-    shown = last_list(turn) or [turn.kb.by_ref(turn.tracker.get_slot("last_item") or "")]
+    shown: Sequence[Item | None] = last_list(turn) or [
+        turn.kb.by_ref(turn.tracker.get_slot("last_item") or "")
+    ]
     kinds = {item.kind for item in shown if item is not None}
     if len(kinds) != 1 or next(iter(kinds)) not in LIST_INTROS:
         return None
@@ -59,7 +63,7 @@ class ActionSelectItem(AdvisorAction):
 
     action_name = "action_select_item"
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         item = picked_from_list(turn)
         if item is not None:
             return show_item(turn, item)

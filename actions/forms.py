@@ -18,7 +18,7 @@ from rasa_sdk.forms import FormValidationAction
 from actions import rendering
 from actions.best_guess import ANSWER_ACTIONS, answer_guess, answer_intent, best_guess, slot_values
 from actions.language import cjk_count
-from actions.turn import AdvisorAction, Turn
+from actions.turn import AdvisorAction, DomainDict, EventType, Turn
 
 FORM_ANSWER_INTENTS = {"inform", "affirm", "deny"}  # what answering a form question sounds like
 QUESTION_WORDS = 5  # a message this long (words, or twice as many CJK characters) reads as a question
@@ -36,7 +36,7 @@ class AskAction(AdvisorAction):
     def name(self) -> str:
         return f"action_ask_{self.slot}"
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         turn.say(turn.ui(f"form.ask_{self.slot}"), self.buttons(turn) or None)
         return []
 
@@ -59,7 +59,7 @@ class AskTagAction(AskAction):
         ]
 
 
-def form_slots(domain: dict) -> list[str]:
+def form_slots(domain: DomainDict) -> list[str]:
     """Every slot a form of the domain asks for (the domain is the one list of them)."""
     forms = domain.get("forms") or {}
     return sorted({slot for form in forms.values() for slot in (form or {}).get("required_slots") or []})
@@ -72,7 +72,7 @@ def reads_as_question(text: str) -> bool:
     return len((text or "").split()) >= QUESTION_WORDS or cjk_count(text) >= 2 * QUESTION_WORDS
 
 
-def digression(turn: Turn, domain: dict) -> list | None:
+def digression(turn: Turn, domain: DomainDict) -> list[EventType] | None:
     """Answers a question asked instead of a form answer; None if the message is not a question."""
     if turn.text.startswith("/") and turn.intent in FORM_ANSWER_INTENTS:
         return None
@@ -92,7 +92,7 @@ class LocalizedValidation(FormValidationAction):
         """validate_<form name>."""
 
     def take(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict, slot: str, parsed: Any
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, slot: str, parsed: Any
     ) -> dict[str, Any]:
         """Fills `slot` with the parsed answer, unless the message was a question: then answers it
         (and the form asks again); a message that is neither is explained and asked again."""

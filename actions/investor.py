@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import profile, rendering
 from actions.forms import AskAction, AskTagAction, LocalizedValidation
 from actions.matching import PROFILE_SLOTS, show_matches
-from actions.turn import AdvisorAction, Turn
+from actions.turn import AdvisorAction, DomainDict, EventType, Turn
 
 
 class ActionAskSector(AskTagAction):
@@ -55,13 +55,15 @@ class ValidateInvestorForm(LocalizedValidation):
     def name(self) -> str:
         return "validate_investor_form"
 
-    async def extract_sector(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+    async def extract_sector(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         sectors = sectors_named(tracker) if self.opening(tracker) and not tracker.get_slot("sector") else []
         return {"sector": sectors} if sectors else {}
 
     async def extract_involvement(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
-    ) -> dict:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if not self.opening(tracker) or tracker.get_slot("involvement"):
             return {}
         text, ref = self.answer(tracker)
@@ -69,14 +71,14 @@ class ValidateInvestorForm(LocalizedValidation):
         return {"involvement": chosen} if chosen else {}
 
     def validate_sector(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if self.opening(tracker):
             return {"sector": value} if value else {}
         return self.take(dispatcher, tracker, domain, "sector", sectors_named(tracker))
 
     def validate_involvement(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if self.opening(tracker):
             return {"involvement": value} if value else {}
@@ -84,7 +86,7 @@ class ValidateInvestorForm(LocalizedValidation):
         return self.take(dispatcher, tracker, domain, "involvement", chosen)
 
     def validate_country(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         country = profile.parse_country(self.answer(tracker)[0])
         return self.take(dispatcher, tracker, domain, "country", country)
@@ -96,6 +98,6 @@ class ActionInvestorMatches(AdvisorAction):
     action_name = "action_investor_matches"
     ends_turn = False  # the contact form's consent question closes the turn
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         profile_so_far = {slot: turn.tracker.get_slot(slot) for slot in PROFILE_SLOTS}
         return show_matches(turn, profile_so_far, extra_buttons=[])

@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import yaml
 
@@ -59,6 +59,10 @@ class LanguageInputs:
     previous_from_user: bool = False  # the `language_from_user` slot: set by the user's own words
 
 
+# "answer in German" -> "de": reads the words of an explicit request (the KB's query.parse_language)
+RequestParser = Callable[[str], "str | None"]
+
+
 @dataclass(frozen=True)
 class LanguageChoice:
     """The resolved language and whether it is (still) the user's explicit choice."""
@@ -77,7 +81,10 @@ USER_SOURCES = {"request", "stored", "detected", "kept", "guessed"}
 
 
 def resolve(
-    inputs: LanguageInputs, languages: Iterable[str], min_confidence: float = 0.7, parse_request=None
+    inputs: LanguageInputs,
+    languages: Iterable[str],
+    min_confidence: float = 0.7,
+    parse_request: RequestParser | None = None,
 ) -> LanguageChoice:
     """Picks the reply language; `parse_request` maps text such as "answer in German" to a code."""
     known = tuple(languages)
@@ -106,18 +113,20 @@ def resolve(
     return LanguageChoice(DEFAULT_LANGUAGE, False, "default")
 
 
-def requested_language(inputs: LanguageInputs, known: tuple[str, ...], parse_request=None) -> str | None:
+def requested_language(
+    inputs: LanguageInputs, known: tuple[str, ...], parse_request: RequestParser | None = None
+) -> str | None:
     """An explicit request in this message: UI language switch, language button, or the words."""
     meta = inputs.metadata
     if meta.get("language_source") == "explicit" and meta.get("language") in known:
-        return meta["language"]
+        return str(meta["language"])
     if inputs.item and inputs.item.startswith("language:"):
         code = inputs.item.split(":", 1)[1]
         if code in known:
             return code
     if inputs.intent == "change_language" and parse_request and not is_payload(inputs.text):
-        code = parse_request(inputs.text)
-        return code if code in known else None
+        parsed = parse_request(inputs.text)
+        return parsed if parsed in known else None
     return None
 
 
@@ -217,11 +226,11 @@ def _by_statistics(
     values = _detector(known).compute_language_confidence_values(text)
     if not values:
         return None
-    code = values[0].language.iso_code_639_1.name.lower()
+    code: str = values[0].language.iso_code_639_1.name.lower()
     if code not in known:
         return None
     fasttext = _fasttext_scores(text, known)
-    fasttext_top = max(fasttext, key=fasttext.get) if fasttext else None
+    fasttext_top = max(fasttext, key=lambda lang: fasttext[lang]) if fasttext else None
     agreed = fasttext_top == code and len(_WORD.findall(text)) >= 2  # one word ("ok") is never enough
     if agreed and (values[0].value + fasttext[code]) / 2 >= max(AGREEMENT_MIN, min_confidence - 0.2):
         return code
@@ -247,7 +256,7 @@ def _fasttext_scores(text: str, known: tuple[str, ...]) -> dict[str, float]:
 
 
 @lru_cache(maxsize=4)
-def _detector(known: tuple[str, ...]):
+def _detector(known: tuple[str, ...]) -> Any:  # a lingua LanguageDetector (lingua: Rasa environment only)
     """One lingua detector restricted to our languages, built on first use (it is costly)."""
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 

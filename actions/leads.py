@@ -111,7 +111,7 @@ def delete_leads(where: Path | str, sender: str) -> int:
     if not _exists(where):
         return 0
     with _engine(_url(where)).begin() as db:
-        return db.execute(_leads.delete().where(_leads.c.sender == sender)).rowcount
+        return int(db.execute(_leads.delete().where(_leads.c.sender == sender)).rowcount)
 
 
 def _ago(days: float) -> str:
@@ -136,4 +136,4 @@ def prune_leads(where: Path | str, days: int) -> int:
     if not _exists(where):
         return 0
     with _engine(_url(where)).begin() as db:
-        return db.execute(_leads.delete().where(_leads.c.created_at < _ago(days))).rowcount
+        return int(db.execute(_leads.delete().where(_leads.c.created_at < _ago(days))).rowcount)

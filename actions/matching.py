@@ -6,11 +6,13 @@ Shared by the investor-profile form (after its last answer) and by free answers 
 
 from __future__ import annotations
 
+from typing import Any
+
 from rasa_sdk.events import SlotSet
 
 from actions import rendering
 from actions.routes import rank_by_tags
-from actions.turn import Turn
+from actions.turn import EventType, Turn
 
 PROFILE_SLOTS = ("sector", "involvement", "country")
 INVOLVEMENT_SECTORS = {
@@ -21,7 +23,9 @@ INVOLVEMENT_SECTORS = {
 }
 
 
-def show_matches(turn: Turn, profile_so_far: dict, extra_buttons: list | None = None) -> list:
+def show_matches(
+    turn: Turn, profile_so_far: dict[str, Any], extra_buttons: list[dict[str, str]] | None = None
+) -> list[EventType]:
     """The openings that fit what the investor told us (sector, way of taking part, country), cited."""
     sectors = list(profile_so_far.get("sector") or [])
     involvement = profile_so_far.get("involvement")

@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 
 from actions import analytics_texts, leads, rendering, retention
 from actions.forms import form_slots
-from actions.turn import AdvisorAction, Turn
+from actions.turn import AdvisorAction, DomainDict, EventType, Turn
 
 CONVERSATION_SLOTS = ("last_list", "last_item")  # what was shown; the form slots come from the domain
 
@@ -24,7 +24,7 @@ class ActionForgetMe(AdvisorAction):
 
     action_name = "action_forget_me"
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         if turn.intent == "affirm":
             return forget(turn, domain)
         if turn.intent == "deny":
@@ -43,7 +43,7 @@ class ActionForgetMe(AdvisorAction):
 log = logging.getLogger(__name__)
 
 
-def forget(turn: Turn, domain: dict) -> list:
+def forget(turn: Turn, domain: DomainDict) -> list[EventType]:
     """Deletes the leads, the unanswered-question texts and the stored conversation, each retried; only
     when all are gone does the user hear "done" and the reply carry the `forgotten` marker (which makes
     the tracker store drop this turn too). A failure is said as such, and nothing claims to be deleted."""

@@ -48,7 +48,8 @@ def parse_sectors(text: str, ref: str | None, known: list[str]) -> list[str]:
 @lru_cache(maxsize=1)
 def involvement_words() -> dict[str, dict[str, list[str]]]:
     """Involvement id -> language -> words, from data/involvement.yml."""
-    return yaml.safe_load(INVOLVEMENT_FILE.read_text(encoding="utf-8"))
+    words: dict[str, dict[str, list[str]]] = yaml.safe_load(INVOLVEMENT_FILE.read_text(encoding="utf-8"))
+    return words
 
 
 def involvement_ids() -> list[str]:

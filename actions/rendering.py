@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from actions.kb import Item, KnowledgeBase
 
 # The intent each kind of item is opened with (button payloads, docs/CONTRACTS.md).
 INTENT_BY_KIND = {
@@ -22,7 +25,7 @@ def payload(intent: str, ref: str | None = None) -> str:
     return f"/{intent}{json.dumps({'item': ref}, ensure_ascii=False)}"
 
 
-def item_payload(item) -> str:
+def item_payload(item: Item) -> str:
     """The payload that opens one item."""
     return payload(INTENT_BY_KIND[item.kind], item.ref)
 
@@ -37,7 +40,7 @@ def shorten(title: str, limit: int = MAX_BUTTON_TITLE) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
-def item_answer(kb, item, lang: str, with_points: bool = True, lead: int = -1) -> str:
+def item_answer(kb: KnowledgeBase, item: Item, lang: str, with_points: bool = True, lead: int = -1) -> str:
     """One item in full: title, the point asked (if any), summary, the other key points, citation last."""
     points = kb.points(item, lang) if with_points else []
     first = [f"➤ {points[lead]}"] if 0 <= lead < len(points) else []
@@ -46,7 +49,7 @@ def item_answer(kb, item, lang: str, with_points: bool = True, lead: int = -1) -
     return _cite_last(lines, kb.citation(item))
 
 
-def items_summary(kb, items: Iterable[Any], lang: str) -> str:
+def items_summary(kb: KnowledgeBase, items: Iterable[Item], lang: str) -> str:
     """Several items, one paragraph each (title and summary), each with its own citation."""
     blocks = [
         _cite_last([kb.text(item, "title", lang), kb.text(item, "summary", lang)], kb.citation(item))
@@ -55,7 +58,7 @@ def items_summary(kb, items: Iterable[Any], lang: str) -> str:
     return "\n\n".join(blocks)
 
 
-def numbered_list(kb, items: Iterable[Any], lang: str, intro: str) -> str:
+def numbered_list(kb: KnowledgeBase, items: Iterable[Item], lang: str, intro: str) -> str:
     """An intro line and the items numbered, each with its citation (for "the second one")."""
     lines = [intro]
     lines += [
@@ -65,7 +68,7 @@ def numbered_list(kb, items: Iterable[Any], lang: str, intro: str) -> str:
     return "\n".join(lines)
 
 
-def item_buttons(kb, items: Iterable[Any], lang: str, limit: int) -> list[dict[str, str]]:
+def item_buttons(kb: KnowledgeBase, items: Iterable[Item], lang: str, limit: int) -> list[dict[str, str]]:
     """Drill-down buttons, titled in the reply language, one per item."""
     return [
         {"title": shorten(f"{n}. {kb.text(item, 'title', lang)}"), "payload": item_payload(item)}
@@ -73,7 +76,7 @@ def item_buttons(kb, items: Iterable[Any], lang: str, limit: int) -> list[dict[s
     ]
 
 
-def see_also_buttons(kb, items: Iterable[Any], lang: str) -> list[dict[str, str]]:
+def see_also_buttons(kb: KnowledgeBase, items: Iterable[Item], lang: str) -> list[dict[str, str]]:
     """Unnumbered buttons to related items: they are not a list the user picks from by number."""
     return [{"title": shorten(kb.text(item, "title", lang)), "payload": item_payload(item)} for item in items]
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from actions.kb import query
+from actions.kb import Item, query
 from actions.language import is_payload
 
+if TYPE_CHECKING:
+    from actions.turn import Turn
 
-def referenced_item(turn, kinds: Sequence[str]) -> Any | None:
+
+def referenced_item(turn: Turn, kinds: Sequence[str]) -> Item | None:
     """The item of one of `kinds` this message names (button entity first, then its words)."""
     if turn.item:
         found = item_from_ref(turn, turn.item, kinds)
@@ -19,7 +22,7 @@ def referenced_item(turn, kinds: Sequence[str]) -> Any | None:
     return best_match(turn, turn.text, kinds)
 
 
-def item_from_ref(turn, ref: str, kinds: Sequence[str]) -> Any | None:
+def item_from_ref(turn: Turn, ref: str, kinds: Sequence[str]) -> Item | None:
     """A `kind:id` reference; an unknown id is resolved by its words (route:silk -> Silk Road)."""
     kind, _, ident = ref.partition(":")
     if kind not in kinds:
@@ -30,13 +33,13 @@ def item_from_ref(turn, ref: str, kinds: Sequence[str]) -> Any | None:
     return best_match(turn, ident.replace("_", " "), [kind]) or unique_id_part(turn, kind, ident)
 
 
-def unique_id_part(turn, kind: str, part: str) -> Any | None:
+def unique_id_part(turn: Turn, kind: str, part: str) -> Item | None:
     """The one item whose id contains `part` (deep link `route_silk` -> southern_silk_road)."""
     found = [item for item in turn.kb.items(kind) if part and part.lower() in item.id]
     return found[0] if len(found) == 1 else None
 
 
-def best_match(turn, text: str, kinds: Sequence[str], allowed: set[str] | None = None) -> Any | None:
+def best_match(turn: Turn, text: str, kinds: Sequence[str], allowed: set[str] | None = None) -> Item | None:
     """The best-scoring item for `text`, if it clears the configured minimum score."""
     if not text.strip():
         return None
@@ -48,19 +51,19 @@ def best_match(turn, text: str, kinds: Sequence[str], allowed: set[str] | None =
     return None
 
 
-def measure_by_ordinal(turn) -> Any | None:
+def measure_by_ordinal(turn: Turn) -> Item | None:
     """ "the ninth measure" -> §9, when the words themselves did not resolve."""
     number = None if is_payload(turn.text) else query.parse_ordinal(turn.text)
     return turn.kb.get("section", str(number)) if number else None
 
 
-def last_list(turn) -> list[Any]:
+def last_list(turn: Turn) -> list[Item]:
     """The items of the list shown last (slot `last_list`), still present in the KB."""
     refs = turn.tracker.get_slot("last_list") or []
     return [item for item in (turn.kb.by_ref(ref) for ref in refs) if item is not None]
 
 
-def picked_from_list(turn) -> Any | None:
+def picked_from_list(turn: Turn) -> Item | None:
     """What "the second one" / "the Three Kingdoms one" picks from the last list."""
     shown = last_list(turn)
     if turn.item:

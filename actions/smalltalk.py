@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from actions.answers import menu_buttons
 from actions.follow_up import follow_up_reply
-from actions.turn import AdvisorAction, Turn
+from actions.turn import AdvisorAction, DomainDict, EventType, Turn
 
 SMALLTALK_WITH_MENU = {"greet", "help"}
 FOLLOW_UP_READS_AS = {"help", "bot_challenge"}  # what a "why that one?" is mistaken for
@@ -19,7 +19,7 @@ class ActionSmalltalk(AdvisorAction):
 
     action_name = "action_smalltalk"
 
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         if turn.intent in FOLLOW_UP_READS_AS:
             reply = follow_up_reply(turn)
             if reply is not None:

@@ -50,6 +50,8 @@ def forgotten_in_latest_turn(events: Iterable[Any]) -> bool:
 class ForgetfulSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore whose save deletes the conversation instead when it was forgotten."""
 
+    engine: Any  # SQLTrackerStore's SQLAlchemy engine, replaced below for PostgreSQL
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.engine.dialect.name == "postgresql":
@@ -73,7 +75,7 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
                 .delete(synchronize_session=False)
             )
             session.commit()
-        return deleted
+        return int(deleted)
 
 
 def _fail_loudly(original: Any) -> Any:

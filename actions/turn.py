@@ -12,10 +12,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import language
-from actions.kb import get_kb, query
+from actions.kb import KnowledgeBase, get_kb, query
 from actions.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
+
+# What rasa_sdk hands an action and takes back (its DomainDict and EventType; SlotSet and the other
+# event helpers return such dicts). Named here because rasa_sdk has no type information for mypy.
+DomainDict = dict[str, Any]
+EventType = dict[str, Any]
 
 # Answers to these form questions are names, e-mails, countries: never a reason to switch language.
 FREE_FORM_SLOTS = {"contact_name", "contact_email", "country"}
@@ -49,7 +54,7 @@ class Turn:
 
     tracker: Tracker
     dispatcher: CollectingDispatcher
-    kb: Any
+    kb: KnowledgeBase
     settings: Settings
     choice: language.LanguageChoice
     custom: dict[str, Any] = field(default_factory=dict)
@@ -100,7 +105,7 @@ class Turn:
         else:
             self.dispatcher.utter_message(text=text)
 
-    def language_events(self) -> list[SlotSet]:
+    def language_events(self) -> list[EventType]:
         """Keeps the resolved language (and whether the user chose it) in the slots."""
         return [
             SlotSet("language", self.lang),
@@ -172,7 +177,9 @@ class AdvisorAction(Action, ABC):
     def name(self) -> str:
         return self.action_name
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         turn = Turn.start(tracker, dispatcher)
         try:
             events = self.respond(turn, domain)
@@ -185,10 +192,10 @@ class AdvisorAction(Action, ABC):
         return list(events) + turn.language_events()
 
     @abstractmethod
-    def respond(self, turn: Turn, domain: dict) -> list:
+    def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
         """Says what the action says and returns its events."""
 
-    def answer_as(self, turn: Turn, intent: str, domain: dict) -> list:
+    def answer_as(self, turn: Turn, intent: str, domain: DomainDict) -> list[EventType]:
         """Answers as if NLU had recognised `intent` (a best guess, or a question asked inside a form)."""
         turn.intent_override = intent
         try:

@@ -232,9 +232,12 @@ def summarise(rows: Sequence[tuple[Any, ...]], since: str, days: int) -> dict[st
     p50/p95 reply time: the numbers the usage page charts and tables show."""
     start = datetime.fromisoformat(since).date()
     all_days = [(start + timedelta(days=i)).isoformat() for i in range(days)]
-    messages = {d: Counter() for d in all_days}  # type: dict[str, Counter[str]]
-    conversations = {d: set() for d in all_days}  # type: dict[str, set[str]]
-    by_language, by_channel, sections, outcomes = Counter(), Counter(), Counter(), Counter()
+    messages: dict[str, Counter[str]] = {d: Counter() for d in all_days}
+    conversations: dict[str, set[str]] = {d: set() for d in all_days}
+    by_language: Counter[str] = Counter()
+    by_channel: Counter[str] = Counter()
+    sections: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter()
     cited = 0
     latencies = []
     for day, channel, language, outcome, cited_sections, latency, conversation in rows:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from limits.aio.storage import MemoryStorage, RedisStorage
     from redis.asyncio import ConnectionPool, Redis
 
 
@@ -20,7 +21,7 @@ class StoreUnavailable(Exception):
 REDIS_TIMEOUT = 5.0  # seconds: a hung Redis fails the request instead of hanging the user
 
 
-def redis_pool(url: str) -> "ConnectionPool":
+def redis_pool(url: str) -> ConnectionPool:
     """A redis-py asyncio connection pool; the owner closes it with `await pool.disconnect()`.
     Broken connections are replaced on the next command, so Redis coming back needs nothing."""
     from redis.asyncio import ConnectionPool
@@ -28,7 +29,7 @@ def redis_pool(url: str) -> "ConnectionPool":
     return ConnectionPool.from_url(url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT)
 
 
-def redis_client(pool: "ConnectionPool") -> "Redis":
+def redis_client(pool: ConnectionPool) -> Redis:
     from redis.asyncio import Redis
 
     return Redis(connection_pool=pool)
@@ -41,7 +42,7 @@ def redis_errors() -> tuple[type[BaseException], ...]:
     return (ConnectionError, TimeoutError, OSError)
 
 
-def limits_storage(redis_url: str):  # type: ignore[no-untyped-def]
+def limits_storage(redis_url: str) -> tuple[MemoryStorage | RedisStorage, ConnectionPool | None]:
     """Storage for the `limits` library: this process's memory, or Redis (REDIS_URL) so that every
     gateway counts the same hits. Returns (storage, Redis pool or None); the owner closes the pool."""
     from limits.aio.storage import MemoryStorage, RedisStorage
@@ -49,13 +50,18 @@ def limits_storage(redis_url: str):  # type: ignore[no-untyped-def]
     if not redis_url:
         return MemoryStorage(), None
     pool = redis_pool(redis_url)
+    # `connection_pool` is a documented option of RedisStorage, but limits annotates its **options
+    # as float | str | bool only
     storage = RedisStorage(
-        "async+" + redis_url, implementation="redispy", wrap_exceptions=True, connection_pool=pool
+        "async+" + redis_url,
+        implementation="redispy",
+        wrap_exceptions=True,
+        connection_pool=pool,  # type: ignore[arg-type]
     )
     return storage, pool
 
 
-async def close_limits_storage(storage, pool) -> None:  # type: ignore[no-untyped-def]
+async def close_limits_storage(storage: MemoryStorage | RedisStorage, pool: ConnectionPool | None) -> None:
     """Stops the memory storage's expiry task, or closes the Redis connections."""
     timer = getattr(storage, "timer", None)
     if timer is not None:

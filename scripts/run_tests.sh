@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test suite, in the order that fails fastest: lint, unit tests of both environments, data
+# Every test suite, in the order that fails fastest: lint and type check, unit tests of both environments, data
 # validation, training (only when inputs changed), Rasa conversation tests, then end-to-end tests
 # through the real trained Rasa and action server, and the scale-out and fault tests (two Rasa
 # instances on private PostgreSQL and Redis servers the tests start). Stops at the first failing step.
@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
 step() { echo; echo "=== $*"; }
 
-step "lint (ruff check, ruff format --check)"
+step "lint (ruff check, ruff format --check, mypy)"
 .venv/gateway/bin/ruff check bot actions components scripts tests eval benchmarks
 .venv/gateway/bin/ruff format --check bot actions components scripts tests eval benchmarks
+.venv/gateway/bin/python -m mypy  # mypy.ini: bot/ and actions/, strict, from the gateway environment
 
 step "gateway tests (.venv/gateway)"
 .venv/gateway/bin/python -m pytest tests/bot -q -p no:cacheprovider

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
-from typing import Any, Iterable, Union
+from typing import TYPE_CHECKING, Any, Iterable, Union
 
 from .model import KINDS, Item, KBError, Paper
+
+if TYPE_CHECKING:
+    from .index import SearchIndex
 
 TEXT_FIELDS = ("title", "summary")
 DEFAULT_LANG = "en"
@@ -47,7 +50,7 @@ class KnowledgeBase:
         self.languages = data.languages
         self.paper = data.paper
         self.lexicon = data.lexicon
-        self.index: Any = None  # built on first use by actions.kb.query
+        self.index: SearchIndex | None = None  # built on first use by actions.kb.query
 
     def language_name(self, code: str, in_lang: str = DEFAULT_LANG) -> str:
         """Name of language `code` written in `in_lang` ("de", "zh" -> "德语")."""
@@ -82,7 +85,8 @@ class KnowledgeBase:
         """Localized title or summary of an item; English for an unknown language code."""
         if field not in TEXT_FIELDS:
             raise KBError(f"unknown text field {field!r}; expected one of {', '.join(TEXT_FIELDS)}")
-        return self._entry(item, lang)[field]
+        text: str = self._entry(item, lang)[field]
+        return text
 
     def points(self, item: Item, lang: str = DEFAULT_LANG) -> list[str]:
         """Localized key points of an item."""
@@ -133,7 +137,8 @@ class KnowledgeBase:
         for group in self._data.tags.values():
             if tag in group:
                 entry = group[tag].get(lang) or group[tag][DEFAULT_LANG]
-                return entry["label"]
+                label: str = entry["label"]
+                return label
         raise KBError(f"tags.yml: unknown tag {tag!r}")
 
     def citation(self, item_or_ids: Union[Item, str, Iterable[Union[Item, str]]]) -> str:

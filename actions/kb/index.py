@@ -24,7 +24,7 @@ OUT_OF_SCOPE_REF = "fact:out_of_scope"
 class Hit:
     """One phrase found in the text: where (token or CJK character span) and how exactly."""
 
-    payload: Any
+    payload: Any  # what the matcher maps the phrase to: an item ref, tag, language code, ordinal ...
     cjk: bool
     start: int
     end: int
@@ -58,9 +58,9 @@ class PhraseMatcher:
     """Finds known phrases in free text: CJK as substrings, other scripts as stemmed token runs or one typo away."""
 
     def __init__(self, entries: Iterable[tuple[str, str, Any]]) -> None:
-        self._cjk: dict[str, set] = defaultdict(set)
-        self._stemmed: dict[tuple[str, tuple[str, ...]], set] = defaultdict(set)
-        self._fuzzy: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+        self._cjk: dict[str, set[Any]] = defaultdict(set)
+        self._stemmed: dict[tuple[str, tuple[str, ...]], set[Any]] = defaultdict(set)
+        self._fuzzy: dict[int, dict[str, set[Any]]] = defaultdict(lambda: defaultdict(set))
         for phrase, lang, payload in entries:
             self._add(phrase, lang, payload)
         self._sizes = sorted({len(key[1]) for key in self._stemmed})

@@ -38,7 +38,7 @@ def load_kb(data_dir: Path) -> KnowledgeBase:
     )
 
 
-def _read(path: Path, data_dir: Path, file_schema: dict) -> Any:
+def _read(path: Path, data_dir: Path, file_schema: dict[str, Any]) -> Any:
     """Parse one YAML file and validate it against its schema."""
     rel = _rel(path, data_dir)
     if not path.is_file():
@@ -59,7 +59,7 @@ def _rel(path: Path, data_dir: Path) -> str:
         return str(path)
 
 
-def _validate(document: Any, file_schema: dict, rel: str) -> None:
+def _validate(document: Any, file_schema: dict[str, Any], rel: str) -> None:
     """Raise KBError listing every schema violation with its item and field."""
     validator = jsonschema.Draft7Validator(file_schema)
     errors = sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
@@ -77,7 +77,7 @@ def _describe(rel: str, document: Any, error: jsonschema.ValidationError) -> str
     return f"{rel}: item {item!r}, field {field!r}: {error.message}"
 
 
-def _split_path(document: Any, path: list) -> tuple[str, str]:
+def _split_path(document: Any, path: list[str | int]) -> tuple[str, str]:
     """Split an error path into the item it concerns and the field inside it."""
     if not path:
         return "(file)", "(root)"
@@ -104,7 +104,9 @@ def _entry_name(document: Any, list_key: str, index: int) -> str:
     return f"{list_key}[{index}]"
 
 
-def _load_languages(data_dir: Path) -> tuple[tuple[str, ...], dict, dict]:
+def _load_languages(
+    data_dir: Path,
+) -> tuple[tuple[str, ...], dict[str, dict[str, str]], dict[str, list[str]]]:
     """The canonical language list with names in every language and the words users type for each."""
     document = _read(data_dir / "languages.yml", data_dir, schema.LANGUAGES)
     codes = tuple(entry["code"] for entry in document["languages"])
@@ -119,7 +121,7 @@ def _load_languages(data_dir: Path) -> tuple[tuple[str, ...], dict, dict]:
     return codes, names, words
 
 
-def _require_langs(mapping: dict, codes: tuple[str, ...], rel: str, item: str, field: str) -> None:
+def _require_langs(mapping: dict[str, Any], codes: tuple[str, ...], rel: str, item: str, field: str) -> None:
     """Fail unless `mapping` has exactly the canonical language codes as keys."""
     missing = [code for code in codes if code not in mapping]
     extra = [code for code in mapping if code not in codes]
@@ -144,7 +146,7 @@ def _load_items(data_dir: Path) -> dict[str, list[Item]]:
     return items
 
 
-def _check_item_refs(items: dict[str, list[Item]], section_ids: set[str], tags: dict) -> None:
+def _check_item_refs(items: dict[str, list[Item]], section_ids: set[str], tags: dict[str, Any]) -> None:
     """Every cite names a section and every tag exists in its tags.yml group."""
     tag_group = {"route": "interests", "opening": "sectors"}
     for kind, group in items.items():
@@ -161,18 +163,27 @@ def _check_item_refs(items: dict[str, list[Item]], section_ids: set[str], tags: 
                     )
 
 
-def _load_tags(data_dir: Path, codes: tuple[str, ...]) -> dict:
+def _load_tags(data_dir: Path, codes: tuple[str, ...]) -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
     """Interest and sector tags with their labels and user words in every language."""
-    document = _read(data_dir / "tags.yml", data_dir, schema.TAGS)
+    document: dict[str, dict[str, dict[str, dict[str, Any]]]] = _read(
+        data_dir / "tags.yml", data_dir, schema.TAGS
+    )
     for group, tags in document.items():
         for tag, langs in tags.items():
             _require_langs(langs, codes, "tags.yml", tag, f"{group}")
     return document
 
 
-def _load_texts(data_dir: Path, codes: tuple[str, ...], refs: set[str]) -> tuple[dict, dict, dict, dict]:
+def _load_texts(
+    data_dir: Path, codes: tuple[str, ...], refs: set[str]
+) -> tuple[
+    dict[str, dict[str, dict[str, Any]]], dict[str, str], dict[str, dict[str, str]], dict[str, dict[str, str]]
+]:
     """Per-language item texts and paper metadata; every item must be present in every language and nothing extra."""
-    texts, titles, funders, affiliations = {}, {}, {}, {}
+    texts: dict[str, dict[str, dict[str, Any]]] = {}
+    titles: dict[str, str] = {}
+    funders: dict[str, dict[str, str]] = {}
+    affiliations: dict[str, dict[str, str]] = {}
     for code in codes:
         rel = f"text/{code}.yml"
         document = _read(data_dir / rel, data_dir, schema.TEXT_FILE)
@@ -208,7 +219,11 @@ def _load_asks(data_dir: Path, codes: tuple[str, ...], refs: set[str]) -> dict[s
 
 
 def _load_paper(
-    data_dir: Path, titles: dict, funders: dict, affiliations: dict, codes: tuple[str, ...]
+    data_dir: Path,
+    titles: dict[str, str],
+    funders: dict[str, dict[str, str]],
+    affiliations: dict[str, dict[str, str]],
+    codes: tuple[str, ...],
 ) -> Paper:
     """Bibliographic metadata, with funder names and affiliations translated in every text file."""
     document = _read(data_dir / "paper.yml", data_dir, schema.PAPER)
@@ -232,7 +247,9 @@ def _load_paper(
     )
 
 
-def _check_affiliations(authors: tuple[Author, ...], affiliations: dict, codes: tuple[str, ...]) -> None:
+def _check_affiliations(
+    authors: tuple[Author, ...], affiliations: dict[str, dict[str, str]], codes: tuple[str, ...]
+) -> None:
     """Every text file translates exactly the affiliations paper.yml names (by affiliation_id)."""
     for author in authors:
         if any(
@@ -259,7 +276,7 @@ def _check_affiliations(authors: tuple[Author, ...], affiliations: dict, codes: 
 
 def _load_topics(data_dir: Path, refs: set[str]) -> dict[str, list[str]]:
     """Which items answer which intent; every reference must name an existing item."""
-    document = _read(data_dir / "topics.yml", data_dir, schema.TOPICS)
+    document: dict[str, list[str]] = _read(data_dir / "topics.yml", data_dir, schema.TOPICS)
     for intent, topic_refs in document.items():
         for position, ref in enumerate(topic_refs):
             if ref not in refs:
@@ -267,18 +284,20 @@ def _load_topics(data_dir: Path, refs: set[str]) -> dict[str, list[str]]:
     return document
 
 
-def _load_lexicon(data_dir: Path, codes: tuple[str, ...]) -> dict:
+def _load_lexicon(data_dir: Path, codes: tuple[str, ...]) -> dict[str, Any]:
     """Ordinals, measure words and language-request cues in every language."""
-    document = _read(data_dir / "lexicon.yml", data_dir, schema.LEXICON)
+    document: dict[str, Any] = _read(data_dir / "lexicon.yml", data_dir, schema.LEXICON)
     for group, per_lang in document.items():
         _require_langs(per_lang, codes, "lexicon.yml", group, "(languages)")
     return document
 
 
-def _load_ui(data_dir: Path, codes: tuple[str, ...]) -> dict:
+def _load_ui(data_dir: Path, codes: tuple[str, ...]) -> dict[str, dict[str, str]]:
     """UI strings per language, every key of English present in every language."""
     ui_dir = data_dir / "ui"
-    strings = {code: _read(ui_dir / f"{code}.yml", data_dir, schema.UI_FILE) for code in codes}
+    strings: dict[str, dict[str, str]] = {
+        code: _read(ui_dir / f"{code}.yml", data_dir, schema.UI_FILE) for code in codes
+    }
     reference = strings[DEFAULT_LANG]
     if not reference:
         raise KBError(f"ui/{DEFAULT_LANG}.yml: item '(file)', field '(root)': no UI strings")
@@ -287,7 +306,7 @@ def _load_ui(data_dir: Path, codes: tuple[str, ...]) -> dict:
     return strings
 
 
-def _check_ui_language(strings: dict, reference: dict, code: str) -> None:
+def _check_ui_language(strings: dict[str, str], reference: dict[str, str], code: str) -> None:
     """Every English key exists in `code` with the same `{param}` placeholders, and nothing extra."""
     rel = f"ui/{code}.yml"
     for key, template in reference.items():

@@ -54,7 +54,8 @@ def _safe(default: Callable[[], Any]) -> Callable[[Callable[..., T]], Callable[.
                 raise
             except Exception:  # noqa: BLE001 - a query must not break the conversation
                 log.exception("query.%s failed on %r", func.__name__, args[:1])
-                return default()
+                fallback: T = default()
+                return fallback
 
         return guarded
 
@@ -160,10 +161,12 @@ def parse_language(text: Any) -> str | None:
         return None
     cues = idx.language_cues.find(probe, fuzzy=False)
     if _only_names(probe, mentions + cues):
-        return _last(mentions).payload
+        named: str = _last(mentions).payload
+        return named
     prepositions = {(h.start, h.end) for h in idx.language_prepositions.find(probe, fuzzy=False) if not h.cjk}
     requested = [m for m in mentions if any(_requests(probe, m, cue, prepositions, cues) for cue in cues)]
-    return _last(requested).payload if requested else None
+    code: str | None = _last(requested).payload if requested else None
+    return code
 
 
 @_safe(list)
@@ -283,7 +286,9 @@ def _only_names(probe: Probe, hits: list[Hit]) -> bool:
     return spare_tokens == 0 and len(cjk_chars) <= 1
 
 
-def _requests(probe: Probe, mention: Hit, cue: Hit, prepositions: set, cues: list[Hit]) -> bool:
+def _requests(
+    probe: Probe, mention: Hit, cue: Hit, prepositions: set[tuple[int, int]], cues: list[Hit]
+) -> bool:
     """A cue next to the name asks for the language; a mere preposition only at the end of a clause."""
     if not _near(mention, cue):
         return False

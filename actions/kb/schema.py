@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 LANG_CODE = {"type": "string", "pattern": "^[a-z]{2}$"}
 TEXT = {"type": "string", "minLength": 1, "pattern": r"\S"}
 TEXT_LIST = {"type": "array", "items": TEXT, "minItems": 1}
@@ -10,9 +12,9 @@ TAG_ID = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}
 ITEM_REF = {"type": "string", "pattern": r"^(section|route|opening|fact):[a-z0-9_.]+$"}
 
 
-def _entry(require_cites: bool, with_tags: bool) -> dict:
+def _entry(require_cites: bool, with_tags: bool) -> dict[str, Any]:
     """Schema of one language-neutral item entry in items.yml."""
-    properties: dict = {
+    properties: dict[str, Any] = {
         "id": {"type": "string", "pattern": r"^[a-z0-9_.]+$"},
         "cites": {"type": "array", "items": SECTION_ID, "minItems": 1 if require_cites else 0},
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Any, Protocol
 
 import snowballstemmer
 
@@ -65,10 +66,17 @@ def word_spans(normalized: str) -> list[tuple[int, int]]:
     return spans
 
 
+class _Stemmer(Protocol):
+    """What is used of a snowballstemmer stemmer (the package has no type information)."""
+
+    def stemWord(self, word: str) -> str: ...
+
+
 @functools.lru_cache(maxsize=None)
-def _stemmer(lang: str) -> snowballstemmer.stemmer:
+def _stemmer(lang: str) -> _Stemmer:
     """A cached Snowball stemmer for one language."""
-    return snowballstemmer.stemmer(STEM_LANGS[lang])
+    stemmer: _Stemmer = snowballstemmer.stemmer(STEM_LANGS[lang])
+    return stemmer
 
 
 @functools.lru_cache(maxsize=65536)
@@ -103,7 +111,7 @@ def script_languages(text: str) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=1)
-def _jieba():
+def _jieba() -> Any:  # the jieba module; jieba has no type information
     """jieba, loaded on first use and quiet."""
     import logging
 
@@ -114,7 +122,7 @@ def _jieba():
 
 
 @functools.lru_cache(maxsize=1)
-def _fugashi_tagger():
+def _fugashi_tagger() -> Any:  # fugashi.Tagger; fugashi has no type information
     """A MeCab tagger with the unidic-lite dictionary, created on first use."""
     import fugashi
 
@@ -132,7 +140,7 @@ def _zh_tokens(text: str) -> list[str]:
 
 def _ja_tokens(text: str) -> list[str]:
     """Japanese content words (base forms) from MeCab/unidic."""
-    tokens = []
+    tokens: list[str] = []
     for word in _fugashi_tagger()(text):
         if word.feature.pos1 in JA_CONTENT_POS and CJK_RE.search(word.surface):
             tokens.append(word.feature.orthBase or word.surface)
@@ -141,7 +149,7 @@ def _ja_tokens(text: str) -> list[str]:
 
 def _ko_tokens(text: str) -> list[str]:
     """Korean character bigrams inside words: robust to particles without a morphological model."""
-    tokens = []
+    tokens: list[str] = []
     for chunk in re.findall(r"[\uac00-\ud7af]+", text):
         tokens.extend(chunk[i : i + 2] for i in range(max(1, len(chunk) - 1)))
     return tokens

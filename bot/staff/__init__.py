@@ -15,12 +15,12 @@ import jinja2
 from aiohttp import web
 from aiohttp_session import session_middleware
 
+from bot.keys import ACCOUNTS, LEADS, LOGIN_LIMITS, STAFF_OPENAPI, STAFF_SETTINGS
 from bot.settings import Settings
 from bot.staff import api, i18n, insights, openapi, outreach, pages
 from bot.staff.accounts import Accounts, Lockout
 from bot.staff.errors import errors_as_pages
 from bot.staff.guards import LoginLimits, SessionCookie, require_login, security_headers
-from bot.staff.keys import ACCOUNTS, LEADS, LOGIN_LIMITS, OPENAPI, STAFF_SETTINGS
 from bot.staff.leads import Leads
 from bot.staff.settings import StaffSettings
 
@@ -49,7 +49,7 @@ def create_staff_app(staff: StaffSettings) -> web.Application:
     staff_app[ACCOUNTS] = Accounts(staff.accounts_db, Lockout(staff.lockout_failures, staff.lockout_minutes))
     staff_app[LEADS] = Leads(staff.leads_db, staff.database_url)
     staff_app[LOGIN_LIMITS] = LoginLimits(staff)
-    staff_app[OPENAPI] = openapi.document()
+    staff_app[STAFF_OPENAPI] = openapi.document()
     aiohttp_jinja2.setup(
         staff_app,
         loader=jinja2.FileSystemLoader(_HERE / "templates"),

@@ -12,8 +12,8 @@ from typing import Any
 from aiohttp import web
 from aiohttp_session import get_session
 
+from bot.keys import LEADS, STAFF_OPENAPI, USER
 from bot.staff.guards import StaffError
-from bot.staff.keys import LEADS, OPENAPI, USER
 from bot.staff.pages import attempt_login, delete_lead_audited, lead_filter, leads_csv
 
 routes = web.RouteTableDef()
@@ -74,4 +74,4 @@ async def me(request: web.Request) -> web.Response:
 
 @routes.get("/openapi.json")
 async def openapi(request: web.Request) -> web.Response:
-    return web.json_response(request.app[OPENAPI])
+    return web.json_response(request.app[STAFF_OPENAPI])

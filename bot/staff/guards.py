@@ -25,9 +25,9 @@ from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from bot import forwarded
+from bot.keys import ACCOUNTS, LANG, STAFF_SETTINGS, USER
 from bot.staff import i18n
 from bot.staff.accounts import User
-from bot.staff.keys import ACCOUNTS, LANG, STAFF_SETTINGS, USER
 from bot.staff.settings import STAFF_LANGUAGES, StaffSettings
 
 log = logging.getLogger(__name__)

@@ -8,9 +8,9 @@ from aiohttp import web
 
 from bot import keys
 from bot.analytics import UNANSWERED, group_unanswered
+from bot.keys import ACCOUNTS, LANG, USER
 from bot.staff import charts, csv_export
 from bot.staff.guards import StaffError, t
-from bot.staff.keys import ACCOUNTS, LANG, USER
 from bot.staff.render import flash, render
 from bot.staff.topics import topic_label
 

@@ -8,6 +8,7 @@ stored only after the person said yes, so its `created_at` is the time of consen
 
 from __future__ import annotations
 
+import builtins
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -143,7 +144,8 @@ class Leads:
         )
         return [dict(zip(FIELDS, row, strict=True)) for row in rows]
 
-    async def choices(self) -> dict[str, list[str]]:
+    # builtins.list: in this class `list` is the method above
+    async def choices(self) -> dict[str, builtins.list[str]]:
         """The languages, channels and sectors present, for the filter menus."""
         found = {}
         for name in ("language", "channel", "sector"):

@@ -18,8 +18,8 @@ from telegram.error import TelegramError
 from bot import keys
 from bot.i18n import LANGUAGES
 from bot.i18n import t as common_t
+from bot.keys import ACCOUNTS, USER
 from bot.staff.guards import StaffError, require_admin, t
-from bot.staff.keys import ACCOUNTS, USER
 from bot.staff.render import flash, render
 from bot.telegram.outreach.compose import ComposeError, Draft, check
 from bot.telegram.outreach.delivery import markup

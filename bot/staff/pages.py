@@ -12,10 +12,10 @@ from typing import Any
 from aiohttp import web
 from aiohttp_session import get_session
 
+from bot.keys import ACCOUNTS, LEADS, LOGIN_LIMITS, STAFF_SETTINGS, USER
 from bot.staff import csv_export
 from bot.staff.accounts import LoginResult
 from bot.staff.guards import StaffError, client_ip, require_admin, start_session, t
-from bot.staff.keys import ACCOUNTS, LEADS, LOGIN_LIMITS, STAFF_SETTINGS, USER
 from bot.staff.leads import FIELDS, FilterError, LeadFilter
 from bot.staff.render import flash, render
 

@@ -8,8 +8,8 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
+from bot.keys import LANG, STAFF_SETTINGS, USER
 from bot.staff.guards import csrf_token, t
-from bot.staff.keys import LANG, STAFF_SETTINGS, USER
 from bot.staff.settings import STAFF_LANGUAGES
 
 

@@ -6,9 +6,9 @@ import logging
 
 from aiohttp import web
 
+from bot.keys import TELEGRAM_SETTINGS
 from bot.settings import Settings
 from bot.telegram import i18n
-from bot.telegram.keys import TELEGRAM_SETTINGS
 from bot.telegram.runtime import telegram_ctx
 from bot.telegram.settings import TelegramSettings
 from bot.telegram.webhook import telegram_webhook

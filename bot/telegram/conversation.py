@@ -16,7 +16,7 @@ from bot.i18n import normalize_language
 from bot.i18n import t as common_t
 from bot.rasa_client import BotMessage, RasaUnavailable
 from bot.telegram import i18n, render
-from bot.telegram.state import Context, services
+from bot.telegram.state import Context, chat_state, services
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,8 @@ async def deliver(update: Update, context: Context, replies: Sequence[BotMessage
     chat = update.effective_chat
     assert chat is not None
     forgotten = _apply_custom(context, replies)
-    known = set(context.chat_data.buttons)
+    state = chat_state(context)
+    known = set(state.buttons)
     for reply in replies:
         await _show(context, chat.id, reply, reply_language(update, context))
     # In a group the chat's state (reply language, button short ids) is the other members' too, and
@@ -106,7 +107,7 @@ async def deliver(update: Update, context: Context, replies: Sequence[BotMessage
     forgotten = forgotten and chat.type == ChatType.PRIVATE
     shared = services(context).shared
     if shared is not None:  # other gateways must understand these buttons' short ids too
-        new = {k: v for k, v in context.chat_data.buttons.items() if k not in known}
+        new = {k: v for k, v in state.buttons.items() if k not in known}
         await (shared.forget(chat.id) if forgotten else shared.remember_buttons(chat.id, new))
     if forgotten:
         context.application.drop_chat_data(chat.id)
@@ -119,7 +120,7 @@ def _apply_custom(context: Context, replies: Sequence[BotMessage]) -> bool:
     for reply in replies:
         custom = reply.custom or {}
         if language := normalize_language(custom.get("language")):
-            context.chat_data.language = language
+            chat_state(context).language = language
         forgotten = forgotten or custom.get("forgotten") is True
     return forgotten
 
@@ -127,7 +128,7 @@ def _apply_custom(context: Context, replies: Sequence[BotMessage]) -> bool:
 async def _show(context: Context, chat_id: int, reply: BotMessage, language: str) -> None:
     if reply.text or reply.buttons:
         text = reply.text or i18n.t("choose_option", language)
-        markup = render.keyboard(reply.buttons, context.chat_data.buttons) if reply.buttons else None
+        markup = render.keyboard(reply.buttons, chat_state(context).buttons) if reply.buttons else None
         await say(context, chat_id, text, markup)
     if reply.image:
         await _show_image(context, chat_id, reply.image)

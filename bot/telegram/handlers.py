@@ -10,7 +10,6 @@ from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
@@ -26,7 +25,7 @@ from bot.stores import StoreUnavailable
 from bot.telegram import i18n, render
 from bot.telegram.conversation import relay, reply_language, say
 from bot.telegram.outreach import handlers as outreach_handlers
-from bot.telegram.state import Context, services
+from bot.telegram.state import Context, TelegramApp, chat_state, services
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +118,7 @@ async def on_start(update: Update, context: Context) -> None:
     """/start [code]: deep links open a topic or pick the language (bot/start_codes.py)."""
     action = start_codes.resolve(context.args[0] if context.args else None)
     if action.language:
-        context.chat_data.language = action.language
+        chat_state(context).language = action.language
     await relay(update, context, action.message, explicit_language=action.language)
 
 
@@ -161,7 +160,7 @@ async def on_language_choice(update: Update, context: Context) -> None:
         await query.answer(i18n.t("button_expired", reply_language(update, context)), show_alert=True)
         return
     await query.answer()
-    context.chat_data.language = language
+    chat_state(context).language = language
     await relay(update, context, "/change_language", explicit_language=language)
 
 
@@ -278,7 +277,7 @@ async def on_error(update: object, context: Context) -> None:
         log.warning("could not tell chat %s about the error: %s", chat.id, exc)
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: TelegramApp) -> None:
     """Wires every handler; groups -2 and -1 run first, so repeated updates and a chat over its rate
     stop there."""
     application.add_handler(TypeHandler(Update, drop_repeated_update), group=-2)

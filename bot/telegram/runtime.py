@@ -19,14 +19,14 @@ from telegram.request import HTTPXRequest
 
 from bot import keys
 from bot.i18n import LANGUAGES
+from bot.keys import TELEGRAM_APPLICATION, TELEGRAM_SETTINGS
 from bot.settings import SettingsError
 from bot.telegram import handlers, i18n
-from bot.telegram.keys import TELEGRAM_APPLICATION, TELEGRAM_SETTINGS
 from bot.telegram.limits import ChatRateLimit
 from bot.telegram.outreach import runtime as outreach
 from bot.telegram.settings import TelegramSettings
 from bot.telegram.shared_state import RedisChatMemory
-from bot.telegram.state import CONTEXT_TYPES, PerChatUpdateProcessor, Services
+from bot.telegram.state import CONTEXT_TYPES, PerChatUpdateProcessor, Services, TelegramApp
 from bot.telegram.update_log import UPDATE_LOG, SQLiteUpdateLog
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def _requests() -> tuple[HTTPXRequest, HTTPXRequest]:
     )
 
 
-def build_application(tg: TelegramSettings, requests: tuple[HTTPXRequest, HTTPXRequest]) -> Application:  # type: ignore[type-arg]
+def build_application(tg: TelegramSettings, requests: tuple[HTTPXRequest, HTTPXRequest]) -> TelegramApp:
     """PTB's own HTTP stack and rate limiter; no Updater in webhook mode (aiohttp receives)."""
     request, get_updates_request = requests
     builder = (
@@ -79,7 +79,7 @@ def menu(language: str) -> list[BotCommand]:
     return [BotCommand(name, i18n.t(f"cmd_{name}", language)) for name in handlers.MENU_COMMANDS]
 
 
-async def register_commands(application: Application, default_language: str) -> None:  # type: ignore[type-arg]
+async def register_commands(application: TelegramApp, default_language: str) -> None:
     """Localized command menus; a failure here is logged, the bot still answers commands."""
     try:
         for language in LANGUAGES:
@@ -89,7 +89,7 @@ async def register_commands(application: Application, default_language: str) -> 
         log.warning("could not register the Telegram command menu: %s", exc)
 
 
-async def start_receiving(application: Application, tg: TelegramSettings) -> None:  # type: ignore[type-arg]
+async def start_receiving(application: TelegramApp, tg: TelegramSettings) -> None:
     if tg.webhook_mode:
         await application.bot.set_webhook(
             tg.webhook_url, secret_token=tg.webhook_secret, allowed_updates=ALLOWED_UPDATES
@@ -101,7 +101,7 @@ async def start_receiving(application: Application, tg: TelegramSettings) -> Non
         log.info("Telegram polling mode")
 
 
-async def stop(application: Application) -> None:  # type: ignore[type-arg]
+async def stop(application: TelegramApp) -> None:
     """Stops whatever part has started; safe after a failed start-up."""
     if application.updater and application.updater.running:
         await application.updater.stop()
@@ -110,7 +110,7 @@ async def stop(application: Application) -> None:  # type: ignore[type-arg]
     await application.shutdown()
 
 
-async def _initialize(application: Application, requests: tuple[HTTPXRequest, ...]) -> None:  # type: ignore[type-arg]
+async def _initialize(application: TelegramApp, requests: tuple[HTTPXRequest, ...]) -> None:
     """getMe checks the token; a rejected one stops start-up with the variable named, never shown."""
     try:
         await application.initialize()

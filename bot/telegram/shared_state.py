@@ -10,12 +10,14 @@ advisor is temporarily unavailable.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
+from typing import TypeVar, cast
 
 from bot.stores import StoreUnavailable, redis_client, redis_errors, redis_pool
 
 UPDATE_TTL = 24 * 3600  # seconds an update id is remembered (Telegram stops redelivering within a day)
 BUTTON_TTL = 30 * 24 * 3600  # seconds a chat's button short ids live after its last keyboard
+T = TypeVar("T")
 
 
 class RedisChatMemory:
@@ -45,7 +47,12 @@ class RedisChatMemory:
             await self._call(pipe.execute())
 
     async def button(self, chat_id: int, short_id: str) -> str | None:
-        value = await self._call(self._redis.hget(f"{self._prefix}:buttons:{chat_id}", short_id))
+        # redis-py annotates its hash commands for the sync and asyncio clients at once, and as str;
+        # this asyncio client (no decode_responses) returns an awaitable of bytes
+        found = cast(
+            "Awaitable[bytes | None]", self._redis.hget(f"{self._prefix}:buttons:{chat_id}", short_id)
+        )
+        value = await self._call(found)
         return value.decode() if value is not None else None
 
     async def forget(self, chat_id: int) -> None:
@@ -53,7 +60,7 @@ class RedisChatMemory:
         await self._call(self._redis.delete(f"{self._prefix}:buttons:{chat_id}"))
 
     @staticmethod
-    async def _call(awaitable):  # type: ignore[no-untyped-def]
+    async def _call(awaitable: Awaitable[T]) -> T:
         try:
             return await awaitable
         except redis_errors() as exc:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from weakref import WeakValueDictionary
 
 from telegram import Bot, Update
-from telegram.ext import BaseUpdateProcessor, CallbackContext, ContextTypes, ExtBot
+from telegram.ext import Application, BaseUpdateProcessor, CallbackContext, ContextTypes, ExtBot, JobQueue
 
 if TYPE_CHECKING:
     from bot.rasa_client import RasaClient
@@ -70,11 +70,22 @@ class BotData:
 
 CONTEXT_TYPES = ContextTypes(chat_data=ChatState, bot_data=BotData)
 Context = CallbackContext[ExtBot[None], dict[Any, Any], ChatState, BotData]
+# The application runtime.build_application makes: a bot with AIORateLimiter (whose per-call
+# argument is an int, the retries), these context types, and no job queue used (PTB's builder types
+# the queue with its default context, hence Any there).
+TelegramApp = Application[ExtBot[int], Context, dict[Any, Any], ChatState, BotData, JobQueue[Any]]
 
 
 def services(context: Context) -> Services:
     assert context.bot_data.services is not None, "Services are set before the application starts"
     return context.bot_data.services
+
+
+def chat_state(context: Context) -> ChatState:
+    """The chat's state. PTB has one for every update from a chat; the handlers that call this run
+    only for such updates, so None here is a bug, not a case to handle."""
+    assert context.chat_data is not None, "chat_state() called for an update without a chat"
+    return context.chat_data
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -89,7 +100,10 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         super().__init__(max_concurrent_updates)
         self._locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
 
-    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+    # PTB marks process_update @final (subclasses implement do_process_update, which runs inside the
+    # slot); the chat's lock has to be taken before the slot (class docstring), so it is overridden
+    # here, calling PTB's own implementation for the slot.
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:  # type: ignore[misc]
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
             await super().process_update(update, coroutine)

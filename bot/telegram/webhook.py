@@ -6,9 +6,9 @@ import hmac
 import logging
 
 from aiohttp import web
-from telegram import Update
+from telegram import Bot, Update
 
-from bot.telegram.keys import TELEGRAM_APPLICATION, TELEGRAM_SETTINGS
+from bot.keys import TELEGRAM_APPLICATION, TELEGRAM_SETTINGS
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +39,12 @@ async def telegram_webhook(request: web.Request) -> web.Response:
     return web.Response(status=200, text="ok")
 
 
-async def _parse_update(request: web.Request, bot: object) -> Update | None:
+async def _parse_update(request: web.Request, bot: Bot) -> Update | None:
     try:
         data = await request.json()
         if not isinstance(data, dict):
             return None
-        return Update.de_json(data, bot)  # type: ignore[arg-type]
+        return Update.de_json(data, bot)
     except (ValueError, KeyError, TypeError) as exc:
         log.warning("malformed Telegram update rejected: %s", exc)
         return None

@@ -11,10 +11,10 @@ import aiohttp_cors
 from aiohttp import web
 
 from bot import keys as gateway_keys
+from bot.keys import ASSETS, LIMITS, SENDER_KEY, STORE, VALIDATORS, WEB_OPENAPI, WEB_SETTINGS
 from bot.settings import Settings, SettingsError
 from bot.web import api, assets, i18n, retention, schemas, senders
 from bot.web.guards import RateLimits, errors_as_json, limit_per_ip, refuse_foreign_origins
-from bot.web.keys import ASSETS, LIMITS, OPENAPI, SENDER_KEY, STORE, VALIDATORS, WEB_SETTINGS
 from bot.web.settings import WebSettings
 from bot.web.stores import chat_store
 
@@ -46,7 +46,7 @@ def _api_app(web_settings: WebSettings, settings: Settings) -> web.Application:
         "session": schemas.validator(schemas.session_request()),
         "chat": schemas.validator(schemas.chat_request(web_settings)),
     }
-    api_app[OPENAPI] = schemas.openapi(web_settings)
+    api_app[WEB_OPENAPI] = schemas.openapi(web_settings)
     api_app[STORE] = chat_store(web_settings)
     api_app[LIMITS] = RateLimits(web_settings)
     api_app.cleanup_ctx.append(_resources_ctx)

@@ -13,9 +13,9 @@ from aiohttp import web
 from bot import keys, start_codes
 from bot.analytics import HOUSEKEEPING
 from bot.i18n import normalize_language
+from bot.keys import LIMITS, SENDER_KEY, STORE, VALIDATORS, WEB_OPENAPI, WEB_SETTINGS
 from bot.rasa_client import BotMessage, RasaBusy, RasaUnavailable
 from bot.web.guards import ApiError, check_site_origin, read_json, set_language, visitor_key
-from bot.web.keys import LIMITS, OPENAPI, SENDER_KEY, STORE, VALIDATORS, WEB_SETTINGS
 from bot.web.retention import delete_with_retries
 from bot.web.schemas import SESSION_ID, first_error, offending_field
 from bot.web.senders import sender_id
@@ -228,4 +228,4 @@ async def delete_session(request: web.Request) -> web.Response:
 
 @routes.get("/openapi.json")
 async def openapi(request: web.Request) -> web.Response:
-    return web.json_response(request.app[OPENAPI])
+    return web.json_response(request.app[WEB_OPENAPI])

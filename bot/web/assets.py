@@ -13,9 +13,9 @@ from aiohttp import web
 
 from bot.i18n import LANGUAGES, normalize_language
 from bot.i18n import t as gateway_t
+from bot.keys import ASSETS, WEB_SETTINGS
 from bot.web import i18n
 from bot.web.guards import accept_language
-from bot.web.keys import ASSETS, WEB_SETTINGS
 from bot.web.settings import WebSettings
 
 STATIC = Path(__file__).parent / "static"

@@ -19,10 +19,10 @@ from limits.errors import StorageError
 from bot import forwarded
 from bot.forwarded import IpAddress, rate_key
 from bot.i18n import normalize_language
+from bot.keys import LIMITS, VISITOR_LANGUAGE, WEB_SETTINGS
 from bot.origins import canonical_host, canonical_origin
 from bot.stores import StoreUnavailable, close_limits_storage, limits_storage
 from bot.web import i18n
-from bot.web.keys import LIMITS, VISITOR_LANGUAGE, WEB_SETTINGS
 from bot.web.settings import WebSettings
 
 log = logging.getLogger(__name__)
@@ -168,7 +168,7 @@ async def limit_per_ip(request: web.Request, handler: Handler) -> web.StreamResp
     return await handler(request)
 
 
-async def read_json(request: web.Request) -> Any:
+async def read_json(request: web.Request) -> dict[str, Any]:
     """The body as JSON, refusing oversize bodies (413) and anything that is not a JSON object (400)."""
     limit = request.app[WEB_SETTINGS].max_body
     if request.content_length is not None and request.content_length > limit:

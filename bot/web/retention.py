@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from bot.web.store import ChatStore
+from bot.web.stores import AnyChatStore
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +34,14 @@ async def delete_with_retries(delete: Callable[[], Awaitable[object]]) -> None:
             await delete()
 
 
-async def prune_once(store: ChatStore, retention_days: int) -> int:
+async def prune_once(store: AnyChatStore, retention_days: int) -> int:
     pruned = await store.prune(retention_days)
     if pruned:
         log.info("web chat: deleted %d conversations idle for over %d days", pruned, retention_days)
     return pruned
 
 
-async def sweep_forever(store: ChatStore, retention_days: int, every_seconds: float) -> None:
+async def sweep_forever(store: AnyChatStore, retention_days: int, every_seconds: float) -> None:
     """Prunes every `every_seconds` (start-up prunes once before); a failed sweep is logged and tried
     again at the next one, never ending the loop."""
     while True:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -106,10 +107,14 @@ def validator(schema: dict[str, Any]) -> Draft202012Validator:
 
 def offending_field(error: ValidationError) -> str:
     """The name of the field a visitor-facing message should point at."""
-    if error.validator == "required":
+    if error.validator == "required" and isinstance(error.validator_value, list):
         present = error.instance if isinstance(error.instance, dict) else {}
         return next((f for f in error.validator_value if f not in present), "body")
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+    if (
+        error.validator == "additionalProperties"
+        and isinstance(error.instance, dict)
+        and isinstance(error.schema, Mapping)
+    ):
         allowed = error.schema.get("properties", {})
         return next((f for f in error.instance if f not in allowed), "body")
     if error.validator == "oneOf" and not error.path:
@@ -118,7 +123,8 @@ def offending_field(error: ValidationError) -> str:
 
 
 def first_error(v: Draft202012Validator, body: Any) -> ValidationError | None:
-    return best_match(v.iter_errors(body))
+    found: ValidationError | None = best_match(v.iter_errors(body))  # unannotated in types-jsonschema
+    return found
 
 
 def _op(

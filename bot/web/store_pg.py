@@ -154,6 +154,10 @@ class PostgresChatStore:
         """Deletes the stored conversation after the visitor confirmed "forget me"."""
         await self._run("execute", "DELETE FROM web_messages WHERE session_id = $1", session_id)
 
+    async def delete_session(self, session_id: str) -> None:
+        """Deletes the session and its messages: the widget's "new conversation" ends the old one."""
+        await self._run("execute", "DELETE FROM web_sessions WHERE id = $1", session_id)
+
     async def prune(self, idle_days: int) -> int:
         """Deletes sessions idle longer than the retention period, with their messages."""
         cutoff = time.time() - idle_days * 86400

@@ -42,6 +42,16 @@ async def test_session_history_language_and_forget(store):
     assert await store.get_session("no-such-session") is None
 
 
+async def test_delete_session_ends_the_conversation(store):
+    """The widget's "new conversation": the old session and its history are gone, others stay."""
+    session, other = await store.create_session("demo", "en"), await store.create_session("demo", "en")
+    await store.append(session.id, [StoredMessage("user", "hello")])
+    await store.delete_session(session.id)
+    assert await store.get_session(session.id) is None
+    assert await store.history(session.id, 10) == []
+    assert await store.get_session(other.id) == other
+
+
 async def test_two_gateways_share_one_postgresql(postgres):
     first, second = PostgresChatStore(postgres.url), PostgresChatStore(postgres.url)
     await first.open()

@@ -101,8 +101,9 @@ class Deliverer:
         while not self._stopping and not queue.empty():
             delivery = queue.get_nowait()
             await self.pacer.acquire(delivery.chat_id)
+            # stop() may have run during the wait; mypy keeps the loop condition's narrowing across it
             if self._stopping:
-                return
+                return  # type: ignore[unreachable]
             retry = await self._send(broadcast, delivery)
             if retry is not None:
                 queue.put_nowait(retry)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.telegram import i18n
 from bot.telegram.conversation import reply_language, say
 from bot.telegram.outreach.delivery import STOP_CALLBACK
 from bot.telegram.outreach.store import TOPICS, SQLiteOutreach
-from bot.telegram.state import Context, services
+from bot.telegram.state import Context, TelegramApp, services
 
 TOGGLE = "sub:"
 ADMINS = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
@@ -117,7 +117,7 @@ async def on_stop(update: Update, context: Context) -> None:
     await say(context, chat.id, i18n.t("unsubscribed" if removed else "not_subscribed", language))
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: TelegramApp) -> None:
     """Before the catch-all handlers of bot/telegram/handlers.py (group -1 is the dedup)."""
     new_only = filters.UpdateType.MESSAGE
     application.add_handler(CommandHandler("subscribe", on_subscribe, filters=new_only))

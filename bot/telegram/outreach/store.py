@@ -211,7 +211,7 @@ class SQLiteOutreach:
         rows = await self.db.run("SELECT state FROM broadcasts WHERE id = ?", (broadcast_id,))
         if not rows:
             return None
-        counts = dict(
+        counts: dict[str, int] = dict(
             await self.db.run(
                 "SELECT state, COUNT(*) FROM deliveries WHERE broadcast_id = ? GROUP BY state",
                 (broadcast_id,),

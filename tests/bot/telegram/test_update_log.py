@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.telegram.keys import TELEGRAM_APPLICATION
+from bot.keys import TELEGRAM_APPLICATION
 from bot.telegram.update_log import SQLiteUpdateLog
 from tests.bot.telegram import updates
 from tests.bot.telegram.helpers import exchange, settle
