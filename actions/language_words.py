@@ -53,7 +53,7 @@ def vote(text: str, known: tuple[str, ...]) -> str | None:
 class _Model:
     """Feature counts per language, with add-`SMOOTHING` likelihoods."""
 
-    def __init__(self, counts: dict[str, Counter]) -> None:
+    def __init__(self, counts: dict[str, Counter[str]]) -> None:
         self.counts = counts
         self.vocabulary = set().union(*counts.values()) if counts else set()
         self.totals = {lang: sum(c.values()) for lang, c in counts.items()}
@@ -68,7 +68,7 @@ def _model(known: tuple[str, ...]) -> _Model:
     """Counts from the KB's texts of each known language that is written in Latin script."""
     counts = {}
     for lang in known:
-        found: Counter = Counter()
+        found: Counter[str] = Counter()
         for source in SOURCES:
             path = KB_DATA / source / f"{lang}.yml"
             if path.is_file():

@@ -83,7 +83,7 @@ NEIGHBOUR_MAX_WORDS = 5  # "and the next one?"; longer messages ("what should in
 NEIGHBOUR_MAX_CJK = 8
 
 
-def neighbour_of_last(turn) -> Any | None:
+def neighbour_of_last(turn: Turn) -> Item | None:
     """What "and the next one?" / "the previous one?" means right after an answer: the measure, route or
     opening beside the one answered last, in paper order (after §6.2 comes §7); None at either end, when
     nothing was answered, or when the message is more than such a follow-up."""

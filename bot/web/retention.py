@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from bot.stores import StoreUnavailable
 from bot.web.stores import AnyChatStore
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ async def delete_with_retries(delete: Callable[[], Awaitable[object]]) -> None:
     async for attempt in AsyncRetrying(
         stop=stop_after_attempt(DELETE_ATTEMPTS),
         wait=wait_exponential(multiplier=0.1, max=1),
-        retry=retry_if_exception_type(sqlite3.Error),
+        retry=retry_if_exception_type((sqlite3.Error, StoreUnavailable)),  # SQLite or PostgreSQL
         reraise=True,
     ):
         with attempt:

@@ -2,6 +2,8 @@
 
 Same interface as the SQLite ChatStore in store.py; chosen by bot/web/stores.py when DATABASE_URL is
 set. The tables are prefixed `web_`, because the database also holds Rasa's `events` and the leads.
+Like the SQLite store it keeps only `stored_key(session id)`, a hash: the session id is the visitor's
+only credential, and a dump of the database must not let anyone continue a conversation.
 A lost connection (database restarted or stopped) raises StoreUnavailable; a statement that failed
 because the pool's connection had been cut is retried once on a fresh connection, so the first
 request after a database restart is not lost.
@@ -17,7 +19,7 @@ from typing import Any
 import asyncpg
 
 from bot.stores import StoreUnavailable
-from bot.web.store import Session, StoredMessage, new_session_id
+from bot.web.store import Session, StoredMessage, new_session_id, stored_key
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS web_sessions (
@@ -41,6 +43,16 @@ CREATE TABLE IF NOT EXISTS web_sender_key (
     fingerprint TEXT NOT NULL
 );
 """
+# Rows written before the store kept only hashes (ids of 32 characters, not 64 hex digits) get their
+# hashed key: a copy of the session under the hash, its messages moved to it, the plain row deleted.
+_HASH = "encode(sha256(convert_to({}, 'UTF8')), 'hex')"
+_MIGRATE_PLAIN_IDS = f"""
+INSERT INTO web_sessions (id, site, language, created, last_seen)
+    SELECT {_HASH.format("id")}, site, language, created, last_seen FROM web_sessions WHERE length(id) <> 64
+    ON CONFLICT (id) DO NOTHING;
+UPDATE web_messages SET session_id = {_HASH.format("session_id")} WHERE length(session_id) <> 64;
+DELETE FROM web_sessions WHERE length(id) <> 64;
+"""
 _SCHEMA_LOCK = 0x77656263  # advisory lock: gateways starting together create the tables once
 TIMEOUT = 5.0  # seconds for a connection or a statement
 _CUT = (asyncpg.InterfaceError, asyncpg.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError)
@@ -61,6 +73,7 @@ class PostgresChatStore:
         async with self._pool.acquire() as db, db.transaction():
             await db.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK)
             await db.execute(_SCHEMA)
+            await db.execute(_MIGRATE_PLAIN_IDS)
 
     async def close(self) -> None:
         if self._pool is not None:
@@ -102,7 +115,7 @@ class PostgresChatStore:
         await self._run(
             "execute",
             "INSERT INTO web_sessions (id, site, language, created, last_seen) VALUES ($1, $2, $3, $4, $5)",
-            session.id,
+            stored_key(session.id),
             site,
             language,
             now,
@@ -112,9 +125,9 @@ class PostgresChatStore:
 
     async def get_session(self, session_id: str) -> Session | None:
         row = await self._run(
-            "fetchrow", "SELECT id, site, language FROM web_sessions WHERE id = $1", session_id
+            "fetchrow", "SELECT site, language FROM web_sessions WHERE id = $1", stored_key(session_id)
         )
-        return Session(row["id"], row["site"], row["language"]) if row else None
+        return Session(session_id, row["site"], row["language"]) if row else None
 
     async def remember_language(self, session_id: str, language: str | None) -> None:
         await self._run(
@@ -122,7 +135,7 @@ class PostgresChatStore:
             "UPDATE web_sessions SET language = COALESCE($1, language), last_seen = $2 WHERE id = $3",
             language,
             time.time(),
-            session_id,
+            stored_key(session_id),
         )
 
     async def append(self, session_id: str, messages: list[StoredMessage]) -> None:
@@ -133,7 +146,7 @@ class PostgresChatStore:
             "INSERT INTO web_messages (session_id, role, text, buttons, created)"
             " SELECT $1, role, text, buttons, $2 FROM unnest($3::text[], $4::text[], $5::text[])"
             " WITH ORDINALITY AS m(role, text, buttons, n) ORDER BY n",
-            session_id,
+            stored_key(session_id),
             now,
             [m.role for m in messages],
             [m.text for m in messages],
@@ -145,18 +158,18 @@ class PostgresChatStore:
             "fetch",
             "SELECT role, text, buttons FROM (SELECT seq, role, text, buttons FROM web_messages"
             " WHERE session_id = $1 ORDER BY seq DESC LIMIT $2) AS recent ORDER BY seq",
-            session_id,
+            stored_key(session_id),
             limit,
         )
         return [StoredMessage(row["role"], row["text"], json.loads(row["buttons"])) for row in rows]
 
     async def forget(self, session_id: str) -> None:
         """Deletes the stored conversation after the visitor confirmed "forget me"."""
-        await self._run("execute", "DELETE FROM web_messages WHERE session_id = $1", session_id)
+        await self._run("execute", "DELETE FROM web_messages WHERE session_id = $1", stored_key(session_id))
 
     async def delete_session(self, session_id: str) -> None:
         """Deletes the session and its messages: the widget's "new conversation" ends the old one."""
-        await self._run("execute", "DELETE FROM web_sessions WHERE id = $1", session_id)
+        await self._run("execute", "DELETE FROM web_sessions WHERE id = $1", stored_key(session_id))
 
     async def prune(self, idle_days: int) -> int:
         """Deletes sessions idle longer than the retention period, with their messages."""

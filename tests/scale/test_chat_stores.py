@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.stores import StoreUnavailable
-from bot.web.store import ChatStore, StoredMessage
+from bot.web.store import ChatStore, StoredMessage, stored_key
 from bot.web.store_pg import PostgresChatStore
 from tests.scale.conftest import stopped
 
@@ -77,5 +77,45 @@ async def test_postgresql_outage_is_store_unavailable_then_recovers(postgres):
                 await store.append(session.id, [StoredMessage("user", "lost")])
         assert await store.get_session(session.id) == session  # the first request after the restart
         assert await store.history(session.id, 5) == []
+    finally:
+        await store.close()
+
+
+async def test_postgresql_keeps_only_a_hash_of_the_session_id_and_migrates_plain_ones(postgres):
+    """The session id is the visitor's credential: a database dump must not hold it (as in SQLite)."""
+    import asyncpg
+
+    store = PostgresChatStore(postgres.url)
+    await store.open()
+    try:
+        session = await store.create_session("demo", "en")
+        await store.append(session.id, [StoredMessage("user", "hello")])
+        db = await asyncpg.connect(postgres.url)
+        try:
+            assert await db.fetchval("SELECT count(*) FROM web_sessions WHERE id = $1", session.id) == 0
+            assert (
+                await db.fetchval("SELECT count(*) FROM web_sessions WHERE id = $1", stored_key(session.id))
+                == 1
+            )
+            # A row as an older gateway wrote it, with the plain id:
+            plain = "plain-session-id-0123456789abcdef"
+            await db.execute(
+                "INSERT INTO web_sessions (id, site, language, created, last_seen) VALUES ($1, 'demo', 'de', 0, 0)",
+                plain,
+            )
+            await db.execute(
+                "INSERT INTO web_messages (session_id, role, text, created) VALUES ($1, 'user', 'alt', 0)",
+                plain,
+            )
+            migrated = PostgresChatStore(postgres.url)
+            await migrated.open()
+            try:
+                assert (await migrated.get_session(plain)).language == "de"
+                assert [m.text for m in await migrated.history(plain, 5)] == ["alt"]
+                assert await db.fetchval("SELECT count(*) FROM web_sessions WHERE id = $1", plain) == 0
+            finally:
+                await migrated.close()
+        finally:
+            await db.close()
     finally:
         await store.close()
