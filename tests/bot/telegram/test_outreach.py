@@ -15,6 +15,7 @@ from bot.app import create_app
 from bot.i18n import LANGUAGES
 from bot.settings import Settings
 from bot.telegram import i18n
+from bot.telegram.outreach.compose import ComposeError, check_text
 from bot.telegram.outreach.store import TOPICS, SQLiteOutreach
 from tests.bot.staff.conftest import VIEWER, VIEWER_PASSWORD, api_login, make_accounts
 from tests.bot.telegram.helpers import exchange, keyboard_of
@@ -231,3 +232,30 @@ async def test_only_a_groups_administrator_can_subscribe_it(start, bot_api):
     bot_api.admins.add(4243)  # the sender of group messages in tests/bot/telegram/updates.py
     [reply] = await exchange(bot_api, text_update(-500, "/subscribe", language_code="fr"))
     assert reply.params["text"] == i18n.t("subscribed", "fr")
+
+
+@pytest.mark.parametrize(
+    "text, refused",
+    [
+        ("<!--><img src=x onerror=alert(1)>-->", "<!--"),  # a browser would run the <img>
+        ("<!DOCTYPE html>hi", "<!"),
+        ("<?xml?>hi", "<?"),
+        ("1 < 2", "<"),  # Telegram reads every < as a tag: it must be &lt;
+        ("<b/>bold", "<b/>"),
+        ('<a href="javascript:alert(1)">x</a>', "<a href>"),
+        ("<i>x</b>", "</b>"),
+    ],
+)
+def test_the_html_check_refuses_what_telegram_refuses(text, refused):
+    with pytest.raises(ComposeError) as caught:
+        check_text(text, "en")
+    assert caught.value.code == "bad_html" and caught.value.params["tag"] == refused
+
+
+def test_the_html_check_counts_and_rebuilds_what_telegram_shows():
+    checked = check_text(
+        " 1 &lt; 2 &amp;&amp; <b>x</b> &#x1F600; &nbsp;<blockquote expandable>q</blockquote> ", "en"
+    )
+    assert checked.text.startswith("1 &lt; 2")  # sent as written, only trimmed like Telegram trims
+    assert checked.html == "1 &lt; 2 &amp;&amp; <b>x</b> 😀 &amp;nbsp;<blockquote expandable>q</blockquote>"
+    assert checked.length == len("1 < 2 && x 😀 &nbsp;q")
