@@ -39,6 +39,32 @@ BROADCAST = {
         "send_at": {"type": "number", "description": "Unix time; omitted = now"},
     },
 }
+TEST = {
+    **BROADCAST,
+    "properties": {
+        **BROADCAST["properties"],
+        "language": {
+            "type": "string",
+            "description": "send what subscribers in this language get (their text, else English if"
+            " fallback_to_en; the buttons in their language); omitted = the console's language if it"
+            " has a text, else English",
+        },
+    },
+}
+BROADCAST_ID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+PROGRESS = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "state": {"enum": ["scheduled", "sending", "done", "cancelled"]},
+        "created_by": {"type": "string"},
+        "send_at": {"type": "number"},
+        **{
+            name: {"type": "integer"}
+            for name in ("sent", "failed", "blocked", "skipped", "cancelled", "left")
+        },
+    },
+}
 DAYS = [{"name": "days", "in": "query", "required": False, "schema": {"enum": [7, 30], "default": 7}}]
 
 
@@ -121,17 +147,31 @@ def _paths() -> dict[str, Any]:
                 requestBody={"content": {"application/json": {"schema": BROADCAST}}},
             ),
         },
-        "/broadcasts/test": {
+        "/broadcasts/preview": {
             "post": _op(
-                "Send the English text to my own chat first (admin)",
+                "Check a draft against Telegram's limits without sending (admin): every problem with"
+                " its localized message, and per language the message as Telegram will show it"
+                " (html rebuilt from the parse, length, buttons)",
                 parameters=CSRF,
                 requestBody={"content": {"application/json": {"schema": BROADCAST}}},
             )
         },
+        "/broadcasts/test": {
+            "post": _op(
+                "Send to me first (admin): one language's message to my own Telegram chat",
+                parameters=CSRF,
+                requestBody={"content": {"application/json": {"schema": TEST}}},
+            )
+        },
         "/broadcasts/{id}": {
-            "get": _op(
-                "Progress: state, sent, failed, left",
-                parameters=[{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "get": _op("Progress: state, sent, failed, left", PROGRESS, parameters=BROADCAST_ID)
+        },
+        "/broadcasts/{id}/cancel": {
+            "post": _op(
+                "Cancel a scheduled or sending broadcast (admin): nothing more of it is sent;"
+                " 404 if there is none, 409 once it is done or cancelled",
+                PROGRESS,
+                parameters=[*CSRF, *BROADCAST_ID],
             )
         },
     }
