@@ -138,6 +138,19 @@ def _paths() -> dict[str, Any]:
                 "Conversations and messages per day, citation share, top sections, p50/p95", parameters=DAYS
             )
         },
+        "/audit": {
+            "get": _op(
+                "The audit log, newest first (admin): at (Unix time), user, action, detail",
+                parameters=[
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 200},
+                    }
+                ],
+            )
+        },
         "/subscribers": {"get": _op("Telegram subscribers by language and topic")},
         "/broadcasts": {
             "get": _op("Recent broadcasts with progress"),

@@ -1,5 +1,6 @@
 """Compose, check, preview, test and send a broadcast in the console (headless Chromium) to the fake
-Bot API; the language tabs by keyboard; a scheduled broadcast cancelled; the page without script."""
+Bot API; the language tabs by keyboard; a scheduled broadcast cancelled and the audit log; the page
+without script."""
 
 from __future__ import annotations
 
@@ -152,6 +153,21 @@ async def test_a_scheduled_broadcast_is_cancelled_from_the_page(browser, console
     await expect(page.get_by_role("row", name="1 ada")).to_contain_text("Cancelled")
     await expect(page.get_by_role("button", name="Cancel broadcast 1")).to_have_count(0)
     assert bot_api.called("sendMessage") == []
+
+    # the audit log says who did it, and when, in the console's language
+    await page.get_by_role("link", name="Audit log").click()
+    rows = page.get_by_role("table").get_by_role("row")
+    await expect(rows.nth(1)).to_contain_text("Cancelled a broadcast")
+    await expect(rows.nth(1)).to_contain_text("Broadcast 1 (it was Scheduled)")
+    await expect(rows.nth(2)).to_contain_text(
+        "Queued a broadcastBroadcast 1 in English · topics: Investment news"
+    )
+    await expect(rows.nth(2)).to_contain_text(f"sent at {tomorrow.replace('T', ' ')} UTC")
+    await expect(rows.nth(3)).to_contain_text("ada")
+    await expect(rows.nth(3)).to_contain_text("Logged in")
+    await page.get_by_role("combobox", name="Console language").select_option("zh")
+    await page.get_by_role("button", name="Change").click()
+    await expect(page.get_by_role("row", name="取消了推送")).to_contain_text("推送 1（原状态：已计划）")
 
 
 async def test_without_script_every_language_shows_and_preview_posts_the_form(browser, console):  # noqa: F811
