@@ -233,12 +233,14 @@ def summarise(rows: Sequence[tuple[Any, ...]], since: str, days: int) -> dict[st
     start = datetime.fromisoformat(since).date()
     all_days = [(start + timedelta(days=i)).isoformat() for i in range(days)]
     messages = {d: Counter() for d in all_days}  # type: dict[str, Counter[str]]
+    languages = {d: Counter() for d in all_days}  # type: dict[str, Counter[str]]
     conversations = {d: set() for d in all_days}  # type: dict[str, set[str]]
     by_language, by_channel, sections, outcomes = Counter(), Counter(), Counter(), Counter()
     cited = 0
     latencies = []
     for day, channel, language, outcome, cited_sections, latency, conversation in rows:
         messages.setdefault(day, Counter())[channel] += 1
+        languages.setdefault(day, Counter())[language] += 1
         conversations.setdefault(day, set()).add(conversation)
         by_language[language] += 1
         by_channel[channel] += 1
@@ -254,6 +256,7 @@ def summarise(rows: Sequence[tuple[Any, ...]], since: str, days: int) -> dict[st
                 "day": d,
                 "messages": sum(messages[d].values()),
                 "by_channel": dict(messages[d]),
+                "by_language": dict(languages[d]),
                 "conversations": len(conversations[d]),
             }
             for d in all_days
