@@ -11,6 +11,7 @@ from bot.analytics import UNANSWERED, group_unanswered
 from bot.staff import charts, csv_export
 from bot.staff.guards import StaffError, t
 from bot.staff.keys import ACCOUNTS, LANG, USER
+from bot.staff.labels import section_title
 from bot.staff.pages import language_name
 from bot.staff.render import flash, render
 from bot.staff.topics import topic_label
@@ -106,6 +107,9 @@ async def usage_page(request: web.Request) -> web.Response:
         "charts": usage_charts(request, usage),
         "channels": channels,
         "language_names": {code: language_name(code) for code in usage["by_language"]},
+        "section_titles": {
+            s["section"]: section_title(s["section"], request[LANG]) for s in usage["top_sections"]
+        },
         "days": days,
         "periods": PERIODS,
     }

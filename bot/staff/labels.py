@@ -1,4 +1,5 @@
-"""Human names, in the staff's language, of the ids a lead stores: sectors and ways of taking part.
+"""Human names, in the staff's language, of the ids a lead stores (sectors and ways of taking part)
+and of the paper's sections the usage page counts.
 
 The action server stores a lead's `sector` as tag ids joined by commas ("media,tourism", from
 actions/kb/data/tags.yml, group `sectors`) and `involvement` as one id ("capital", labelled
@@ -16,6 +17,7 @@ import yaml
 from bot.staff.topics import UI_DIR
 
 TAGS_FILE = UI_DIR.parent / "tags.yml"
+TEXT_DIR = UI_DIR.parent / "text"
 
 
 @functools.cache
@@ -51,3 +53,23 @@ def involvement_label(value: str | None, lang: str) -> str:
         return ""
     key = f"involvement.{value}"
     return str(_ui(lang).get(key) or _ui("en").get(key) or value)
+
+
+@functools.cache
+def _section_titles(lang: str) -> dict[str, str]:
+    path = TEXT_DIR / f"{lang}.yml"
+    data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+    items = data.get("items", data) if isinstance(data, dict) else {}
+    return {
+        key[len("section:") :]: str(entry["title"])
+        for key, entry in items.items()
+        if isinstance(key, str)
+        and key.startswith("section:")
+        and isinstance(entry, dict)
+        and "title" in entry
+    }
+
+
+def section_title(section: str, lang: str) -> str:
+    """ "9" -> the title of §9 in `lang` (English, else nothing, when there is none)."""
+    return _section_titles(lang).get(section) or _section_titles("en").get(section) or ""

@@ -119,8 +119,9 @@ async def test_usage_counts_conversations_messages_citations_and_sections(start,
     assert '<th scope="col" class="num" lang="de">Deutsch</th>' in table
     assert f'<th scope="row">{today["day"]}</th>' in table
     assert table.split(today["day"])[1].split("</tr>")[0].count('class="num">') == 2  # de 3, en 1
+    assert "§9 Strengthening publicity" in page  # the most cited sections by title: the top topics
     page = await (await client.get("/staff/usage?lang=zh")).text()
-    assert "按语言的每日消息数" in page
+    assert "按语言的每日消息数" in page and "§9 加强宣传，扩大地方影响力" in page
 
 
 async def test_a_bad_period_is_a_clear_error(start):
