@@ -220,6 +220,9 @@ async def test_subscribe_toggle_and_stop_in_a_private_chat(start, bot_api, data_
     store = SQLiteOutreach(data_dir / "outreach.sqlite3")
     store.db.open_sync()
     assert store.db.run_sync("SELECT language, topics FROM subscribers") == [("de", "routes,measures")]
+    [reply] = await exchange(bot_api, text_update(4242, "/subscribe", language_code="de"))  # again
+    assert [b["text"][:1] for b in keyboard_of(reply)][:3] == ["⬜", "✅", "✅"]  # the choice is kept
+    assert store.db.run_sync("SELECT topics FROM subscribers") == [("routes,measures",)]
     [reply] = await exchange(bot_api, callback_update(4242, "outreach:stop"))
     assert reply.params["text"] == i18n.t("unsubscribed", "de")
     assert store.db.run_sync("SELECT * FROM subscribers") == []
