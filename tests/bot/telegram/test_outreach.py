@@ -370,3 +370,23 @@ def test_the_html_check_counts_and_rebuilds_what_telegram_shows():
     assert checked.text.startswith("1 &lt; 2")  # sent as written, only trimmed like Telegram trims
     assert checked.html == "1 &lt; 2 &amp;&amp; <b>x</b> 😀 &amp;nbsp;<blockquote expandable>q</blockquote>"
     assert checked.length == len("1 < 2 && x 😀 &nbsp;q")
+
+
+async def test_the_compose_page_and_its_checks_speak_chinese(start):
+    client = await start()
+    token = await api_login(client)
+    page = await (await client.get("/staff/outreach?lang=zh")).text()
+    assert 'role="tablist" aria-labelledby="texts-h"' in page and page.count('role="tab"') == 8
+    assert "先把Deutsch消息发给我" in page and "0 / 4096 个字符" in page and "取消" not in page
+    body = {"texts": {"en": "Hi", "ru": "1 < 2"}}
+    resp = await client.post("/staff/api/v1/broadcasts/preview", json=body, headers={"X-CSRF-Token": token})
+    answer = await resp.json()  # the session remembers the console language
+    assert answer["languages"]["ru"]["error"] == "Русский文本使用了 Telegram 不接受的 <（或有标签未闭合）。"
+    assert answer["languages"]["de"]["note"].startswith("此语言的订阅者什么也收不到")
+    resp = await client.post(
+        "/staff/outreach",
+        data={"csrf": token, "text_en": "", "text_zh": "<b>你好", "action": "preview", "tab": "zh"},
+    )
+    page = await resp.text()
+    assert resp.status == 400 and '<a href="#text-en" data-tab-of="text-en">英文文本为必填项。</a>' in page
+    assert page.count("中文文本使用了 Telegram 不接受的 &lt;b&gt;") == 2  # beside the text and in the summary
