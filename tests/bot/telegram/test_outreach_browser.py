@@ -188,3 +188,18 @@ async def test_without_script_every_language_shows_and_preview_posts_the_form(br
     await expect(german.locator("i")).to_have_text("Fest")
     await summary.get_by_role("link").click()
     await expect(page).to_have_url(page.url.split("#")[0] + "#text-en")
+
+
+async def test_enter_in_a_field_previews_and_never_sends(browser, console, bot_api):  # noqa: F811
+    for script in (True, False):
+        page = await outreach_page(browser, console, java_script_enabled=script)
+        await page.get_by_role("textbox", name="Text in English (required)").fill("<b>Hi</b>")
+        start_code = page.get_by_role("textbox", name="Button with a start code")
+        await start_code.fill("measure_9")
+        async with page.expect_navigation():  # the form's default button is Preview, not "send to me"
+            await start_code.press("Enter")
+        preview = page.get_by_role("region", name="Preview in Telegram: English")
+        await expect(preview.locator("b")).to_have_text("Hi")
+        await expect(preview.get_by_role("listitem").first).to_have_text("Open in the advisor")
+        await page.context.close()
+    assert bot_api.called("sendMessage") == []
