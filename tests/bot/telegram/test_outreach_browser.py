@@ -201,5 +201,6 @@ async def test_enter_in_a_field_previews_and_never_sends(browser, console, bot_a
         preview = page.get_by_role("region", name="Preview in Telegram: English")
         await expect(preview.locator("b")).to_have_text("Hi")
         await expect(preview.get_by_role("listitem").first).to_have_text("Open in the advisor")
+        await expect(page.locator("#compose button[hidden]")).to_be_hidden()  # not drawn as an empty button
         await page.context.close()
     assert bot_api.called("sendMessage") == []
