@@ -233,6 +233,7 @@ def summarise(rows: Sequence[tuple[Any, ...]], since: str, days: int) -> dict[st
     start = datetime.fromisoformat(since).date()
     all_days = [(start + timedelta(days=i)).isoformat() for i in range(days)]
     messages: dict[str, Counter[str]] = {d: Counter() for d in all_days}
+    languages: dict[str, Counter[str]] = {d: Counter() for d in all_days}
     conversations: dict[str, set[str]] = {d: set() for d in all_days}
     by_language: Counter[str] = Counter()
     by_channel: Counter[str] = Counter()
@@ -242,6 +243,7 @@ def summarise(rows: Sequence[tuple[Any, ...]], since: str, days: int) -> dict[st
     latencies = []
     for day, channel, language, outcome, cited_sections, latency, conversation in rows:
         messages.setdefault(day, Counter())[channel] += 1
+        languages.setdefault(day, Counter())[language] += 1
         conversations.setdefault(day, set()).add(conversation)
         by_language[language] += 1
         by_channel[channel] += 1
@@ -257,6 +259,7 @@ def summarise(rows: Sequence[tuple[Any, ...]], since: str, days: int) -> dict[st
                 "day": d,
                 "messages": sum(messages[d].values()),
                 "by_channel": dict(messages[d]),
+                "by_language": dict(languages[d]),
                 "conversations": len(conversations[d]),
             }
             for d in all_days

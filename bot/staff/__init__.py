@@ -17,7 +17,7 @@ from aiohttp_session import session_middleware
 
 from bot.keys import ACCOUNTS, LEADS, LOGIN_LIMITS, STAFF_OPENAPI, STAFF_SETTINGS
 from bot.settings import Settings
-from bot.staff import api, i18n, insights, openapi, outreach, pages
+from bot.staff import api, audit, i18n, insights, openapi, outreach, pages
 from bot.staff.accounts import Accounts, Lockout
 from bot.staff.errors import errors_as_pages
 from bot.staff.guards import LoginLimits, SessionCookie, require_login, security_headers
@@ -59,7 +59,8 @@ def create_staff_app(staff: StaffSettings) -> web.Application:
     staff_app.router.add_routes(pages.routes)
     staff_app.router.add_routes(insights.routes)
     staff_app.router.add_routes(outreach.routes)
-    for route in [*api.routes, *insights.api_routes, *outreach.api_routes]:
+    staff_app.router.add_routes(audit.routes)
+    for route in [*api.routes, *insights.api_routes, *outreach.api_routes, *audit.api_routes]:
         assert isinstance(route, web.RouteDef)
         staff_app.router.add_route(route.method, API_PREFIX + route.path, route.handler)
     staff_app.router.add_static("/static", _HERE / "static")

@@ -25,6 +25,20 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class Segment:
+    """One series' part of a stacked bar; `series` indexes the legend (and the colour)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    series: int
+    name: str
+    label: str
+    value: int
+
+
+@dataclass(frozen=True)
 class Chart:
     title: str
     bars: tuple[Bar, ...]
@@ -33,6 +47,8 @@ class Chart:
     height: int = HEIGHT
     left: int = LEFT
     base: int = HEIGHT - BOTTOM
+    segments: tuple[Segment, ...] = ()  # a stacked chart draws these instead of the bars
+    legend: tuple[str, ...] = ()
 
 
 def nice_maximum(value: int) -> int:
@@ -66,3 +82,28 @@ def bar_chart(title: str, points: Sequence[tuple[str, int]]) -> Chart:
             )
         )
     return Chart(title=title, bars=tuple(bars), maximum=maximum)
+
+
+def stacked_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]]) -> Chart:
+    """Bars of totals split by series (e.g. messages per day by language), bottom to top in the
+    order given; the legend names the series in the same order. At most 8 series get their own
+    colour (staff.css), which is every language of the assistant."""
+    totals = [sum(values[i] for _, values in series) for i in range(len(labels))]
+    base = bar_chart(title, list(zip(labels, totals, strict=True)))
+    segments = []
+    for bar, index in zip(base.bars, range(len(labels)), strict=True):
+        top = float(base.height - BOTTOM)
+        for number, (name, values) in enumerate(series):
+            value = values[index]
+            if not value:
+                continue
+            height = round(bar.height * value / bar.value, 1)
+            top -= height
+            segments.append(Segment(bar.x, round(top, 1), bar.width, height, number, name, bar.label, value))
+    return Chart(
+        title=title,
+        bars=base.bars,
+        maximum=base.maximum,
+        segments=tuple(segments),
+        legend=tuple(name for name, _ in series),
+    )

@@ -11,6 +11,8 @@ from bot.analytics import UNANSWERED, group_unanswered
 from bot.keys import ACCOUNTS, LANG, USER
 from bot.staff import charts, csv_export
 from bot.staff.guards import StaffError, t
+from bot.staff.labels import section_title
+from bot.staff.pages import language_name
 from bot.staff.render import flash, render
 from bot.staff.topics import topic_label
 
@@ -83,11 +85,15 @@ async def unanswered_csv(request: web.Request) -> web.Response:
 
 def usage_charts(request: web.Request, usage: dict[str, Any]) -> list[charts.Chart]:
     days = usage["days"]
+    by_language = [
+        (language_name(code), [d["by_language"].get(code, 0) for d in days]) for code in usage["by_language"]
+    ]
     return [
         charts.bar_chart(
             t(request, "usage_conversations"), [(d["day"][5:], d["conversations"]) for d in days]
         ),
         charts.bar_chart(t(request, "usage_messages"), [(d["day"][5:], d["messages"]) for d in days]),
+        charts.stacked_chart(t(request, "usage_per_language"), [d["day"][5:] for d in days], by_language),
     ]
 
 
@@ -100,6 +106,10 @@ async def usage_page(request: web.Request) -> web.Response:
         "usage": usage,
         "charts": usage_charts(request, usage),
         "channels": channels,
+        "language_names": {code: language_name(code) for code in usage["by_language"]},
+        "section_titles": {
+            s["section"]: section_title(s["section"], request[LANG]) for s in usage["top_sections"]
+        },
         "days": days,
         "periods": PERIODS,
     }

@@ -54,10 +54,13 @@ class LeadFilter:
 
     def where(self) -> tuple[str, list[Any]]:
         clauses, params = [], []
-        for name in ("language", "channel", "sector"):
+        for name in ("language", "channel"):
             if getattr(self, name):
                 clauses.append(f"{name} = ?")
                 params.append(getattr(self, name))
+        if self.sector:  # one of the lead's sectors ("media,tourism"); _ is literal, not LIKE's wildcard
+            clauses.append("(',' || sector || ',') LIKE ? ESCAPE '\\'")
+            params.append("%," + self.sector.replace("_", "\\_") + ",%")
         if self.since:
             clauses.append("created_at >= ?")
             params.append(datetime.combine(self.since, datetime.min.time(), timezone.utc).isoformat())
@@ -146,11 +149,15 @@ class Leads:
 
     # builtins.list: in this class `list` is the method above
     async def choices(self) -> dict[str, builtins.list[str]]:
-        """The languages, channels and sectors present, for the filter menus."""
+        """The languages, channels and single sectors present, for the filter menus (a lead with
+        several sectors stores them joined by commas; each is offered on its own)."""
         found = {}
         for name in ("language", "channel", "sector"):
             rows = await self.db.run(f"SELECT DISTINCT {name} FROM leads WHERE {name} IS NOT NULL ORDER BY 1")
             found[name] = [row[0] for row in rows]
+        found["sector"] = sorted(
+            {part.strip() for value in found["sector"] for part in value.split(",") if part.strip()}
+        )
         return found
 
     async def delete(self, lead_id: int) -> bool:

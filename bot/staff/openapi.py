@@ -24,7 +24,7 @@ LEAD_FILTERS = [
         ("until", {"format": "date"}),
     )
 ]
-BROADCAST = {
+BROADCAST: dict[str, Any] = {
     "type": "object",
     "required": ["texts"],
     "properties": {
@@ -37,6 +37,32 @@ BROADCAST = {
         "topics": {"type": "array", "items": {"enum": ["investment", "routes", "measures"]}},
         "start": {"type": "string", "description": "a start code: measure_9, route_red_tourism, invest…"},
         "send_at": {"type": "number", "description": "Unix time; omitted = now"},
+    },
+}
+TEST = {
+    **BROADCAST,
+    "properties": {
+        **BROADCAST["properties"],
+        "language": {
+            "type": "string",
+            "description": "send what subscribers in this language get (their text, else English if"
+            " fallback_to_en; the buttons in their language); omitted = the console's language if it"
+            " has a text, else English",
+        },
+    },
+}
+BROADCAST_ID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+PROGRESS = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "state": {"enum": ["scheduled", "sending", "done", "cancelled"]},
+        "created_by": {"type": "string"},
+        "send_at": {"type": "number"},
+        **{
+            name: {"type": "integer"}
+            for name in ("sent", "failed", "blocked", "skipped", "cancelled", "left")
+        },
     },
 }
 DAYS = [{"name": "days", "in": "query", "required": False, "schema": {"enum": [7, 30], "default": 7}}]
@@ -112,6 +138,19 @@ def _paths() -> dict[str, Any]:
                 "Conversations and messages per day, citation share, top sections, p50/p95", parameters=DAYS
             )
         },
+        "/audit": {
+            "get": _op(
+                "The audit log, newest first (admin): at (Unix time), user, action, detail",
+                parameters=[
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 200},
+                    }
+                ],
+            )
+        },
         "/subscribers": {"get": _op("Telegram subscribers by language and topic")},
         "/broadcasts": {
             "get": _op("Recent broadcasts with progress"),
@@ -121,17 +160,31 @@ def _paths() -> dict[str, Any]:
                 requestBody={"content": {"application/json": {"schema": BROADCAST}}},
             ),
         },
-        "/broadcasts/test": {
+        "/broadcasts/preview": {
             "post": _op(
-                "Send the English text to my own chat first (admin)",
+                "Check a draft against Telegram's limits without sending (admin): every problem with"
+                " its localized message, and per language the message as Telegram will show it"
+                " (html rebuilt from the parse, length, buttons)",
                 parameters=CSRF,
                 requestBody={"content": {"application/json": {"schema": BROADCAST}}},
             )
         },
+        "/broadcasts/test": {
+            "post": _op(
+                "Send to me first (admin): one language's message to my own Telegram chat",
+                parameters=CSRF,
+                requestBody={"content": {"application/json": {"schema": TEST}}},
+            )
+        },
         "/broadcasts/{id}": {
-            "get": _op(
-                "Progress: state, sent, failed, left",
-                parameters=[{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "get": _op("Progress: state, sent, failed, left", PROGRESS, parameters=BROADCAST_ID)
+        },
+        "/broadcasts/{id}/cancel": {
+            "post": _op(
+                "Cancel a scheduled or sending broadcast (admin): nothing more of it is sent;"
+                " 404 if there is none, 409 once it is done or cancelled",
+                PROGRESS,
+                parameters=[*CSRF, *BROADCAST_ID],
             )
         },
     }

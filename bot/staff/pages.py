@@ -12,8 +12,10 @@ from typing import Any
 from aiohttp import web
 from aiohttp_session import get_session
 
-from bot.keys import ACCOUNTS, LEADS, LOGIN_LIMITS, STAFF_SETTINGS, USER
-from bot.staff import csv_export
+from bot.i18n import LANGUAGES
+from bot.i18n import t as common_t
+from bot.keys import ACCOUNTS, LANG, LEADS, LOGIN_LIMITS, STAFF_SETTINGS, USER
+from bot.staff import csv_export, labels
 from bot.staff.accounts import LoginResult
 from bot.staff.guards import StaffError, client_ip, require_admin, start_session, t
 from bot.staff.leads import FIELDS, FilterError, LeadFilter
@@ -72,6 +74,11 @@ async def logout(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther("/staff/login")
 
 
+def language_name(code: str | None) -> str:
+    """ "de" -> "Deutsch" (each language in its own name, as the widget's menu shows it)."""
+    return common_t("language_name", code) if code in LANGUAGES else (code or "")
+
+
 def lead_filter(request: web.Request) -> LeadFilter:
     try:
         return LeadFilter.parse(request.query)
@@ -83,9 +90,21 @@ def lead_filter(request: web.Request) -> LeadFilter:
 async def leads_page(request: web.Request) -> web.Response:
     where = lead_filter(request)
     store = request.app[LEADS]
+    lang = request[LANG]
+    leads = await store.list(where)
+    for lead in leads:  # ids as the assistant names them to visitors, in the staff's language
+        lead["language_name"] = language_name(lead["language"])
+        lead["sector_name"] = labels.sectors_label(lead["sector"], lang)
+        lead["involvement_name"] = labels.involvement_label(lead["involvement"], lang)
+    choices = await store.choices()
     context = {
-        "leads": await store.list(where),
-        "choices": await store.choices(),
+        "leads": leads,
+        "choices": choices,
+        "choice_names": {
+            "language": {code: language_name(code) for code in choices["language"]},
+            "channel": {code: code for code in choices["channel"]},
+            "sector": {code: labels.sector_name(code, lang) for code in choices["sector"]},
+        },
         "filter": where,
         "export_query": where.as_query(),
     }

@@ -16,6 +16,7 @@ from bot.staff.settings import STAFF_LANGUAGES
 async def page_context(request: web.Request) -> dict[str, Any]:
     session = await get_session(request)
     flash = session.pop("flash", None)
+    key, params = (flash[0], flash[1]) if isinstance(flash, list) else (flash, {})
     return {
         "user": request.get(USER),
         "lang": request.get(LANG) or request.app[STAFF_SETTINGS].language,
@@ -23,7 +24,7 @@ async def page_context(request: web.Request) -> dict[str, Any]:
         "csrf": csrf_token(session),
         "path": request.path,
         "t": lambda key, **params: t(request, key, **params),
-        "flash": t(request, flash) if flash else None,
+        "flash": t(request, key, **params) if key else None,
     }
 
 
@@ -34,6 +35,7 @@ async def render(
     return aiohttp_jinja2.render_template(template, request, full, status=status)
 
 
-async def flash(request: web.Request, key: str) -> None:
-    """A one-time notice shown on the next page (after the redirect that follows a change)."""
-    (await get_session(request))["flash"] = key
+async def flash(request: web.Request, key: str, **params: Any) -> None:
+    """A one-time notice shown on the next page (after the redirect that follows a change); kept as
+    the string's key and parameters, so it is shown in the language of the page that shows it."""
+    (await get_session(request))["flash"] = [key, params]

@@ -50,8 +50,15 @@ async def test_console_lists_filters_and_deletes_leads_in_postgres(postgres, tmp
         assert [row["id"] for row in await leads.list(LeadFilter(channel=CHANNEL, language="de"))] == [first]
         window = LeadFilter(channel=CHANNEL, since=date(2026, 3, 4), until=date(2026, 3, 5))
         assert [row["id"] for row in await leads.list(window)] == [second]
+        third = await _insert(postgres.url, sector="media,projects_finance")
+        for sector, found in (("media", [third]), ("projects_finance", [third]), ("projectsXfinance", [])):
+            assert [
+                row["id"] for row in await leads.list(LeadFilter(channel=CHANNEL, sector=sector))
+            ] == found
         choices = await leads.choices()
         assert CHANNEL in choices["channel"] and {"de", "en"} <= set(choices["language"])
+        assert {"media", "projects_finance"} <= set(choices["sector"])
+        assert await leads.delete(third) is True
         assert await leads.delete(first) is True
         assert await leads.delete(first) is False
         assert await leads.delete(second) is True

@@ -5,6 +5,8 @@ sends them with a few concurrent senders sharing one Pacer. Per delivery: 429 �
 retry_after and the message is retried; 403 (the user blocked the bot) → that chat is unsubscribed;
 a network error before the request left → retried up to max_attempts; a timeout (it may have
 arrived) or a 400 → failed, never resent. Stopping lets in-flight sends finish and mark themselves.
+Cancelling (an admin, from the console) stops the senders of that broadcast before their next
+message; the store's claim refuses every delivery of a cancelled broadcast in any case.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class Deliverer:
         self.concurrency, self.max_attempts = concurrency, max_attempts
         self._wake = asyncio.Event()
         self._stopping = False
+        self._cancelled: set[int] = set()
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -59,6 +62,10 @@ class Deliverer:
     def wake(self) -> None:
         """A new broadcast was queued: look now instead of at the next poll."""
         self._wake.set()
+
+    def cancelled(self, broadcast_id: int) -> None:
+        """The store has cancelled it: its senders stop instead of waiting for pacing slots."""
+        self._cancelled.add(broadcast_id)
 
     async def stop(self, grace: float = 10.0) -> None:
         self._stopping = True
@@ -98,12 +105,12 @@ class Deliverer:
             )
 
     async def _sender(self, broadcast: Broadcast, queue: asyncio.Queue[Delivery]) -> None:
-        while not self._stopping and not queue.empty():
+        while not self._stopping and broadcast.id not in self._cancelled and not queue.empty():
             delivery = queue.get_nowait()
             await self.pacer.acquire(delivery.chat_id)
             # stop() may have run during the wait; mypy keeps the loop condition's narrowing across it
-            if self._stopping:
-                return  # type: ignore[unreachable]
+            if self._stopping or broadcast.id in self._cancelled:
+                return
             retry = await self._send(broadcast, delivery)
             if retry is not None:
                 queue.put_nowait(retry)
@@ -112,7 +119,8 @@ class Deliverer:
         """Sends one message; returns the delivery again when it should be retried."""
         text = broadcast.text_for(delivery.language)
         assert text is not None  # enqueue skipped the rest
-        await self.store.mark(delivery, "sending")
+        if not await self.store.claim(delivery):
+            return None  # the broadcast was cancelled
         try:
             await self.bot.send_message(
                 delivery.chat_id,

@@ -1,7 +1,8 @@
 """/subscribe, /unsubscribe, the topic toggles and the "stop these messages" button.
 
 /subscribe with no argument subscribes a chat to every topic at once (one tap is enough), and shows
-the topics as toggles to narrow it; turning the last one off unsubscribes. In a group only an
+the topics as toggles to narrow it; turning the last one off unsubscribes. Sent again by a chat that
+is subscribed already, it shows that chat's own choice rather than resetting it to every topic. In a group only an
 administrator of the group can subscribe or unsubscribe it.
 """
 
@@ -69,9 +70,12 @@ async def on_subscribe(update: Update, context: Context) -> None:
     if asker is None:
         return
     chat_id, language = asker
-    await store(context).subscribe(chat_id, language, TOPICS)
+    chosen = (
+        await store(context).subscription(chat_id) or TOPICS
+    )  # a subscriber keeps the topics it narrowed to
+    await store(context).subscribe(chat_id, language, chosen)
     await context.bot.send_message(
-        chat_id, i18n.t("subscribed", language), reply_markup=topics_keyboard(TOPICS, language)
+        chat_id, i18n.t("subscribed", language), reply_markup=topics_keyboard(chosen, language)
     )
 
 

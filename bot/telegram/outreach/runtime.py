@@ -46,6 +46,13 @@ class Outreach:
         self.deliverer.wake()
         return broadcast
 
+    async def cancel(self, broadcast_id: int) -> str | None:
+        """Cancels a scheduled or sending broadcast; returns the state it had (see store.cancel)."""
+        before = await self.store.cancel(broadcast_id)
+        if before in ("scheduled", "sending"):
+            self.deliverer.cancelled(broadcast_id)
+        return before
+
 
 @contextlib.asynccontextmanager
 async def running(tg: TelegramSettings, data_dir: str, username: str) -> AsyncIterator[Outreach]:

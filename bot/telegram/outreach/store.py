@@ -2,9 +2,14 @@
 
 The queue is the outbox pattern: a broadcast's deliveries are rows keyed by (broadcast, chat) — the
 idempotency key — created once, then moved pending → sending → sent/failed/blocked. A delivery is
-marked `sending` before the Bot API call and `sent` after; after a crash a row still `sending` may or
-may not have reached the chat, so it is counted as failed ("interrupted") and never sent again: a
-gateway restart resumes the rest of the broadcast without anyone getting a message twice.
+claimed (`sending`) before the Bot API call and marked `sent` after; after a crash a row still
+`sending` may or may not have reached the chat, so it is counted as failed ("interrupted") and never
+sent again: a gateway restart resumes the rest of the broadcast without anyone getting a message twice.
+
+A broadcast is scheduled → sending → done, or cancelled by an admin while scheduled or sending. The
+claim of a delivery succeeds only while its broadcast is `sending`, in the same statement, so once
+`cancel` has run nothing more of that broadcast is sent (a message already handed to Telegram may
+still arrive).
 """
 
 from __future__ import annotations
@@ -141,6 +146,23 @@ class SQLiteOutreach:
         )
         return int(rows[0][0])
 
+    async def cancel(self, broadcast_id: int) -> str | None:
+        """Stops a scheduled or sending broadcast: its undelivered rows become `cancelled`. Returns
+        the state it had (None if there is no such broadcast); only scheduled/sending change."""
+
+        def work(db: sqlite3.Connection) -> str | None:
+            row = db.execute("SELECT state FROM broadcasts WHERE id = ?", (broadcast_id,)).fetchone()
+            if row is None or row[0] not in ("scheduled", "sending"):
+                return None if row is None else str(row[0])
+            db.execute("UPDATE broadcasts SET state = 'cancelled' WHERE id = ?", (broadcast_id,))
+            db.execute(
+                "UPDATE deliveries SET state = 'cancelled' WHERE broadcast_id = ? AND state = 'pending'",
+                (broadcast_id,),
+            )
+            return str(row[0])
+
+        return await self.db.transaction(work)
+
     async def due_broadcast(self, now: float) -> Broadcast | None:
         rows = await self.db.run(
             "SELECT id, texts, fallback_to_en, topics, start, send_at, state FROM broadcasts"
@@ -164,7 +186,8 @@ class SQLiteOutreach:
         """Creates one delivery per matching subscriber, once (a second call adds nothing)."""
 
         def work(db: sqlite3.Connection) -> None:
-            if broadcast.state == "scheduled":
+            row = db.execute("SELECT state FROM broadcasts WHERE id = ?", (broadcast.id,)).fetchone()
+            if row is not None and row[0] == "scheduled":  # not if it was cancelled meanwhile
                 subscribers = db.execute("SELECT chat_id, language, topics FROM subscribers").fetchall()
                 for chat_id, language, topics in subscribers:
                     wanted = set(filter(None, topics.split(",")))
@@ -188,17 +211,33 @@ class SQLiteOutreach:
         )
         return [Delivery(*row) for row in rows]
 
+    async def claim(self, delivery: Delivery) -> bool:
+        """pending → sending, only while the broadcast is still sending (not cancelled); False means
+        do not send it."""
+        rows = await self.db.run(
+            "UPDATE deliveries SET state = 'sending', attempts = attempts + 1"
+            " WHERE broadcast_id = ? AND chat_id = ? AND state = 'pending'"
+            " AND (SELECT state FROM broadcasts WHERE id = ?) = 'sending' RETURNING chat_id",
+            (delivery.broadcast_id, delivery.chat_id, delivery.broadcast_id),
+        )
+        return bool(rows)
+
     async def mark(self, delivery: Delivery, state: str, error: str | None = None) -> None:
+        """The outcome of a claimed delivery; a retry (`pending`) of a cancelled broadcast becomes
+        `cancelled` instead, so its progress shows nothing left."""
         sent_at = time.time() if state == "sent" else None
-        attempts = 1 if state == "sending" else 0
         await self.db.run(
-            "UPDATE deliveries SET state = ?, error = ?, sent_at = COALESCE(?, sent_at), attempts = attempts + ?"
-            " WHERE broadcast_id = ? AND chat_id = ?",
-            (state, error, sent_at, attempts, delivery.broadcast_id, delivery.chat_id),
+            "UPDATE deliveries SET error = ?, sent_at = COALESCE(?, sent_at), state = CASE"
+            " WHEN ? = 'pending' AND (SELECT state FROM broadcasts WHERE id = ?) = 'cancelled' THEN 'cancelled'"
+            " ELSE ? END WHERE broadcast_id = ? AND chat_id = ?",
+            (error, sent_at, state, delivery.broadcast_id, state, delivery.broadcast_id, delivery.chat_id),
         )
 
     async def finish(self, broadcast_id: int) -> None:
-        await self.db.run("UPDATE broadcasts SET state = 'done' WHERE id = ?", (broadcast_id,))
+        """sending → done (a cancelled broadcast stays cancelled)."""
+        await self.db.run(
+            "UPDATE broadcasts SET state = 'done' WHERE id = ? AND state = 'sending'", (broadcast_id,)
+        )
 
     async def recover_interrupted(self) -> int:
         """After a crash: a delivery left `sending` may have arrived; never send it again."""
@@ -208,7 +247,9 @@ class SQLiteOutreach:
         return len(rows)
 
     async def progress(self, broadcast_id: int) -> dict[str, Any] | None:
-        rows = await self.db.run("SELECT state FROM broadcasts WHERE id = ?", (broadcast_id,))
+        rows = await self.db.run(
+            "SELECT state, created_by, send_at FROM broadcasts WHERE id = ?", (broadcast_id,)
+        )
         if not rows:
             return None
         counts: dict[str, int] = dict(
@@ -220,10 +261,13 @@ class SQLiteOutreach:
         return {
             "id": broadcast_id,
             "state": rows[0][0],
+            "created_by": rows[0][1],
+            "send_at": rows[0][2],
             "sent": counts.get("sent", 0),
             "failed": counts.get("failed", 0) + counts.get("blocked", 0),
             "blocked": counts.get("blocked", 0),
             "skipped": counts.get("skipped", 0),
+            "cancelled": counts.get("cancelled", 0),
             "left": counts.get("pending", 0) + counts.get("sending", 0),
         }
 

@@ -196,3 +196,26 @@ def test_the_cookie_key_is_made_once_and_kept_private(tmp_path):
     key = settings.cookie_key()
     assert len(key) == 32 and settings.cookie_key() == key
     assert (tmp_path / "staff_secret.key").stat().st_mode & 0o777 == 0o600
+
+
+async def test_admins_read_the_audit_log_and_viewers_cannot(start, data_dir):
+    lead = add_lead(data_dir)
+    client = await start()
+    token = await api_login(client)
+    await client.delete(f"/staff/api/v1/leads/{lead}", headers={"X-CSRF-Token": token})
+    entries = (await (await client.get("/staff/api/v1/audit")).json())["entries"]
+    assert [(e["user"], e["action"], e["detail"]) for e in entries] == [
+        (ADMIN, "delete_lead", {"lead": lead}),
+        (ADMIN, "login", {}),
+    ]
+    assert entries[0]["at"] >= entries[1]["at"] > time.time() - 60
+    page = await (await client.get("/staff/audit?lang=zh")).text()
+    assert "删除了潜在客户" in page and f"潜在客户 {lead}" in page and "登录" in page
+    resp = await client.get("/staff/api/v1/audit?limit=0")
+    assert resp.status == 400 and (await resp.json())["error"]["message"] == "筛选条件“条数”无效。"
+    viewer = await start()
+    await api_login(viewer, VIEWER, VIEWER_PASSWORD)
+    assert (await viewer.get("/staff/api/v1/audit")).status == 403
+    resp = await viewer.get("/staff/audit")
+    assert resp.status == 403 and "Only administrators can do this." in await resp.text()
+    assert "Audit log" not in await (await viewer.get("/staff/leads")).text()  # not in the menu either

@@ -117,10 +117,16 @@ async def test_unanswered_questions_after_fallback_turns_and_usage_charts(browse
 
     await client_page.get_by_role("link", name="Usage").click()
     charts = client_page.get_by_role("img")
-    await expect(charts).to_have_count(2)
+    await expect(charts).to_have_count(3)
     await expect(charts.first).to_have_accessible_name(
         "Bar chart: Conversations per day. The same numbers are in the table below."
     )
+    await expect(charts.last).to_have_accessible_name(
+        "Bar chart: Messages per day by language. The same numbers are in the table below."
+    )
+    per_language = client_page.get_by_role("table", name="Messages per day by language")
+    await expect(per_language.get_by_role("columnheader", name="English")).to_be_visible()
+    await expect(per_language.get_by_role("row").last).to_contain_text("3")
     await expect(client_page.get_by_role("table").first).to_contain_text("3")
     await expect(client_page.get_by_text("33%")).to_be_visible()  # one of three turns cited §9
 

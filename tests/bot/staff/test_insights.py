@@ -7,6 +7,7 @@ import io
 import time
 
 from bot.analytics import percentile, sections_cited, summarise
+from bot.staff.charts import stacked_chart
 from tests.bot.staff.advisor_rasa import advisor
 from tests.bot.staff.conftest import api_login
 
@@ -104,13 +105,23 @@ async def test_usage_counts_conversations_messages_citations_and_sections(start,
     usage = await (await client.get("/staff/api/v1/usage?days=7")).json()
     today = usage["days"][-1]
     assert (today["conversations"], today["messages"], today["by_channel"]) == (2, 4, {"web": 4})
+    assert today["by_language"] == {"de": 3, "en": 1}  # per day, not only for the period
+    assert all(d["by_language"] == {} for d in usage["days"][:-1])
     assert len(usage["days"]) == 7
     assert usage["by_language"] == {"de": 3, "en": 1}
     assert usage["cited_share"] == 0.75
     assert usage["top_sections"][0] == {"section": "9", "turns": 2}
     assert usage["latency_ms"]["p50"] is not None and usage["latency_ms"]["p95"] >= usage["latency_ms"]["p50"]
     page = await (await client.get("/staff/usage")).text()
-    assert page.count('role="img"') == 2 and "75%" in page and "§6.2" in page
+    assert page.count('role="img"') == 3 and "75%" in page and "§6.2" in page
+    table = page[page.index('id="lang-days-caption"') :]
+    table = table[: table.index("</table>")]
+    assert '<th scope="col" class="num" lang="de">Deutsch</th>' in table
+    assert f'<th scope="row">{today["day"]}</th>' in table
+    assert table.split(today["day"])[1].split("</tr>")[0].count('class="num">') == 2  # de 3, en 1
+    assert "§9 Strengthening publicity" in page  # the most cited sections by title: the top topics
+    page = await (await client.get("/staff/usage?lang=zh")).text()
+    assert "按语言的每日消息数" in page and "§9 加强宣传，扩大地方影响力" in page
 
 
 async def test_a_bad_period_is_a_clear_error(start):
@@ -131,5 +142,23 @@ def test_citations_percentiles_and_empty_days():
     assert percentile(list(range(1, 101)), 0.95) == 95 and percentile([], 0.5) is None
     day = time.strftime("%Y-%m-%d", time.gmtime())
     summary = summarise([(day, "telegram", "zh", "answered", "", 120, "c1")], day, 1)
-    assert summary["days"] == [{"day": day, "messages": 1, "by_channel": {"telegram": 1}, "conversations": 1}]
+    assert summary["days"] == [
+        {
+            "day": day,
+            "messages": 1,
+            "by_channel": {"telegram": 1},
+            "by_language": {"zh": 1},
+            "conversations": 1,
+        }
+    ]
     assert summary["cited_share"] == 0.0
+
+
+def test_a_stacked_bar_is_split_by_series_bottom_up_and_skips_zeros():
+    chart = stacked_chart("per language", ["11-28", "11-29"], [("English", [0, 3]), ("Deutsch", [0, 1])])
+    assert chart.legend == ("English", "Deutsch") and chart.maximum == 5
+    english, german = chart.segments  # nothing for the empty day
+    bar = chart.bars[1]
+    assert (english.series, english.value, german.series, german.value) == (0, 3, 1, 1)
+    assert english.y + english.height == chart.base and german.y + german.height == english.y
+    assert abs(english.height + german.height - bar.height) < 0.2

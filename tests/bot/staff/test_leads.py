@@ -50,6 +50,25 @@ async def test_filters_by_language_channel_sector_and_date(start, data_dir):
     assert "Pierre" in page and "Anna" not in page
 
 
+async def test_sectors_and_ways_of_taking_part_are_shown_by_name_and_filtered_one_by_one(start, data_dir):
+    add_lead(data_dir, name="Mei", sector="media,projects_finance", involvement="capital", language="zh")
+    add_lead(data_dir, name="Odd", sector="projectsXfinance", involvement="by_hand", language="pt")
+    client = await start()
+    await api_login(client)
+    assert await names(client, "?sector=media") == ["Mei"]
+    assert await names(client, "?sector=projects_finance") == ["Mei"]  # "_" is not a wildcard
+    page = await (await client.get("/staff/leads?lang=zh")).text()
+    row = page[page.index("Mei") - 200 : page.index("Mei") + 400]
+    assert "影视与传媒, 重大项目与投融资" in row and "资本投资" in row and ">中文<" in row
+    assert '<option value="media">影视与传媒</option>' in page  # the filter menu offers each sector
+    page = await (await client.get("/staff/leads?lang=en")).text()
+    assert "film, TV and media, major projects and finance" in page and "Capital investment" in page
+    assert ">projectsXfinance<" in page and ">by_hand<" in page and ">pt<" in page  # unknown ids as stored
+    assert (await (await client.get("/staff/api/v1/leads?sector=media")).json())["leads"][0]["sector"] == (
+        "media,projects_finance"  # the API and the CSV keep the ids
+    )
+
+
 async def test_a_bad_filter_is_a_clear_localized_error(start):
     client = await start()
     await api_login(client)
