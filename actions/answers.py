@@ -218,6 +218,12 @@ def closest_first(turn: Turn, items: list[Item]) -> list[Item]:
     return sorted(items, key=lambda item: order.get(item.ref, len(order)))
 
 
+def about_elsewhere(turn: Turn) -> bool:
+    """A typed question about another province or city and not about Sichuan ("Yunnan's film
+    subsidies"): the paper is silent there, so the honest reply is "not covered", never our openings."""
+    return bool(turn.text) and query.about_elsewhere(turn.text)
+
+
 def profile_offer(turn: Turn) -> list[dict[str, str]]:
     """The investor-profile button offered under informational answers about investing."""
     return [rendering.button(turn.ui("button.investor_profile"), "investor_profile")]
@@ -226,6 +232,8 @@ def profile_offer(turn: Turn) -> list[dict[str, str]]:
 def answer_topic(turn: Turn, intent: str, first: Item | None = None) -> list[EventType]:
     """A topic question: the closest item (or `first`) in full, its asked point first, then the others
     in brief."""
+    if about_elsewhere(turn):
+        return out_of_scope(turn)
     items = turn.kb.topic_items(intent)
     if intent not in KB_ORDERED_TOPICS:
         items = closest_first(turn, items)
@@ -270,6 +278,8 @@ class ActionListMeasures(AdvisorAction):
         neighbour = neighbour_of_last(turn)  # "and the next one?" after a measure
         if neighbour is not None:
             return show_item(turn, neighbour)
+        if about_elsewhere(turn):
+            return out_of_scope(turn)
         return show_list(turn, measures(turn), "measures.intro")
 
 
@@ -279,6 +289,8 @@ class ActionMeasureInfo(AdvisorAction):
     action_name = "action_measure_info"
 
     def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
+        if about_elsewhere(turn):
+            return out_of_scope(turn)
         item = neighbour_of_last(turn) or asked_measure(turn) or arbitrated(turn, [])
         if item is None:
             return show_list(turn, measures(turn), "measure.unknown")
@@ -311,6 +323,8 @@ class ItemOrListAction(AdvisorAction):
     list_when_unnamed = False  # "what can I invest in?" wants the list, not the closest opening
 
     def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
+        if about_elsewhere(turn):
+            return out_of_scope(turn)
         offer = profile_offer(turn) if self.offers_profile else []
         item = neighbour_of_last(turn) or referenced_item(turn, [self.kind])
         if item is None and not self.list_when_unnamed:

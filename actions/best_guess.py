@@ -161,6 +161,8 @@ class ActionBestGuess(AdvisorAction):
         follow_up = follow_up_reply(turn)  # "why that one?", "any others?"
         if follow_up is not None:
             return follow_up
+        if answers.about_elsewhere(turn):
+            return answers.out_of_scope(turn)
         guess = best_guess(turn)
         if guess is None:
             return did_you_mean(turn)

@@ -157,6 +157,10 @@ class SearchIndex:
             + list(_per_lang(lexicon["follow_up_next"], "next"))
             + list(_per_lang(lexicon["follow_up_previous"], "previous"))
         )
+        self.regions = PhraseMatcher(
+            list(_per_lang(lexicon["regions_elsewhere"], "elsewhere"))
+            + list(_per_lang(lexicon["regions_here"], "here"))
+        )
         self._tfidf: dict[str, _TfidfLanguage] = {}
 
     def _alias_entries(self) -> Iterable[tuple[str, str, str]]:

@@ -147,6 +147,16 @@ def parse_follow_up(text: Any) -> str | None:
     return next((kind for kind in FOLLOW_UP_KINDS if kind in kinds), None)
 
 
+@_safe(lambda: False)
+def about_elsewhere(text: Any) -> bool:
+    """Whether the question is about another Chinese province or city ("Yunnan's film subsidies")
+    and not also about Sichuan or the old base areas: the paper says nothing about those places."""
+    if not isinstance(text, str) or is_payload_text(text):
+        return False
+    found = {hit.payload for hit in index().regions.find(Probe(text), fuzzy=False)}
+    return found == {"elsewhere"}
+
+
 def is_payload_text(text: str) -> bool:
     """A button payload ("/intent{...}") is never a typed follow-up."""
     return text.startswith("/")

@@ -163,6 +163,8 @@ LEXICON = {
         "follow_up_others": _PER_LANG_WORDS,
         "follow_up_next": _PER_LANG_WORDS,
         "follow_up_previous": _PER_LANG_WORDS,
+        "regions_elsewhere": _PER_LANG_WORDS,
+        "regions_here": _PER_LANG_WORDS,
     },
     "required": [
         "ordinals",
@@ -173,6 +175,8 @@ LEXICON = {
         "follow_up_others",
         "follow_up_next",
         "follow_up_previous",
+        "regions_elsewhere",
+        "regions_here",
     ],
     "additionalProperties": False,
 }

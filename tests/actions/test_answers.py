@@ -256,3 +256,42 @@ def test_an_opening_leads_back_to_the_section_that_names_it(kb):
     tracker = make_tracker("", "investment_openings", entities={"item": "opening:film_tv"})
     messages, _ = run(answers.ActionInvestmentOpenings(), tracker)
     assert any("section:9" in b["payload"] for b in messages[0]["buttons"])
+
+
+@pytest.mark.parametrize(
+    "text, intent, lang",
+    [
+        (
+            "Welche Förderprogramme bietet die Provinz Yunnan für Filmproduktionen?",
+            "investment_openings",
+            "de",
+        ),
+        ("광둥성 문화산업 지원 정책은 어때요?", "government_role", "ko"),
+        (
+            "Quelles aides la province du Guangdong offre-t-elle aux studios d'animation ?",
+            "nlu_fallback",
+            "fr",
+        ),
+        ("广东的文化产业有哪些措施", "list_measures", "zh"),
+    ],
+)
+def test_a_question_about_another_province_gets_the_honest_not_covered_reply(kb, text, intent, lang):
+    """The paper is about Sichuan; answering Yunnan's subsidies with our openings would present as
+    the paper's what it never says."""
+    from actions.best_guess import ActionBestGuess
+
+    action = {
+        "investment_openings": answers.ActionInvestmentOpenings(),
+        "government_role": answers.ActionAnswerTopic(),
+        "nlu_fallback": ActionBestGuess(),
+        "list_measures": answers.ActionListMeasures(),
+    }[intent]
+    messages, _ = run(action, make_tracker(text, intent))
+    assert texts(messages)[0] == kb.ui("out_of_scope", lang)
+    assert "§" not in " ".join(texts(messages))
+
+
+def test_a_question_naming_sichuan_beside_another_province_is_answered(kb):
+    text = "compared with Guangdong, what can investors do in Sichuan's old base areas?"
+    messages, _ = run(answers.ActionInvestmentOpenings(), make_tracker(text, "investment_openings"))
+    assert "(§11)" in texts(messages)[0]
