@@ -52,7 +52,6 @@ _CITATION_GROUP = re.compile(r"[(（]([^()（）]*§[^()（）]*)[)）]")
 _SECTION_RANGE = re.compile(r"§\s*(\d+)\s*[-–—~〜]\s*§?\s*(\d+)")
 _SECTION_ID = re.compile(r"§\s*(\d+(?:\.\d+)?)")
 _URL_OR_EMAIL = re.compile(r"https?://\S+|\S+@\S+")
-_LATIN_LANGS = ("en", "de", "fr", "es")
 MIN_LATIN_LETTERS = 12
 MIN_LINGUA_CONFIDENCE = 0.5
 

@@ -48,7 +48,6 @@ class Assets:
         strings = {
             lang: {
                 **i18n.prefixed("widget_", lang),
-                "error_rasa": i18n.t("error_rasa", lang),
                 "language_name": gateway_t("language_name", lang),
             }
             for lang in LANGUAGES
