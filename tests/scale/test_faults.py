@@ -24,7 +24,7 @@ from tests.scale.conftest import stopped
 
 ORIGIN = "https://acme.example"
 SENDER_KEY = "scale-test-sender-key-0123456789abcdef"  # the same on every gateway, as in production
-UNAVAILABLE = "temporarily unavailable"  # bot/web/i18n/en.yml error_rasa
+UNAVAILABLE = "temporarily unavailable"  # bot/i18n/en.yml rasa_unavailable
 
 
 @pytest.fixture
