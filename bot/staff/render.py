@@ -15,7 +15,7 @@ from bot.staff.settings import STAFF_LANGUAGES
 
 async def page_context(request: web.Request) -> dict[str, Any]:
     session = await get_session(request)
-    flash = session.pop("flash", None)
+    flash = session.pop("flash", None) or {}
     return {
         "user": request.get(USER),
         "lang": request.get(LANG) or request.app[STAFF_SETTINGS].language,
@@ -23,7 +23,7 @@ async def page_context(request: web.Request) -> dict[str, Any]:
         "csrf": csrf_token(session),
         "path": request.path,
         "t": lambda key, **params: t(request, key, **params),
-        "flash": t(request, flash) if flash else None,
+        "flash": t(request, flash["key"], **flash["params"]) if flash else None,
     }
 
 
@@ -34,6 +34,6 @@ async def render(
     return aiohttp_jinja2.render_template(template, request, full, status=status)
 
 
-async def flash(request: web.Request, key: str) -> None:
+async def flash(request: web.Request, key: str, **params: Any) -> None:
     """A one-time notice shown on the next page (after the redirect that follows a change)."""
-    (await get_session(request))["flash"] = key
+    (await get_session(request))["flash"] = {"key": key, "params": params}
