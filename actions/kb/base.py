@@ -6,18 +6,10 @@ import string
 from dataclasses import dataclass
 from typing import Any, Iterable, Union
 
-from .model import KINDS, Item, KBError, Paper
+from .model import KINDS, Item, KBError, Paper, tag_group
 
 TEXT_FIELDS = ("title", "summary")
 DEFAULT_LANG = "en"
-TAG_GROUPS = {
-    "interest": "interests",
-    "interests": "interests",
-    "route": "interests",
-    "sector": "sectors",
-    "sectors": "sectors",
-    "opening": "sectors",
-}
 
 
 @dataclass(frozen=True)
@@ -121,11 +113,11 @@ class KnowledgeBase:
 
     def tags(self, kind: str) -> list[str]:
         """Tag ids of one group: 'interest' (routes) or 'sector' (openings)."""
-        return list(self._data.tags[_tag_group(kind)])
+        return list(self._data.tags[tag_group(kind)])
 
     def tag_words(self, kind: str) -> dict[str, dict[str, list[str]]]:
         """Per tag, per language, the words users type for it."""
-        group = self._data.tags[_tag_group(kind)]
+        group = self._data.tags[tag_group(kind)]
         return {tag: {lang: entry["words"] for lang, entry in langs.items()} for tag, langs in group.items()}
 
     def tag_label(self, tag: str, lang: str = DEFAULT_LANG) -> str:
@@ -149,14 +141,6 @@ class KnowledgeBase:
         if isinstance(value, str):
             return [value.lstrip("§").strip()]
         return [sid for part in value for sid in self._cited_ids(part)]
-
-
-def _tag_group(kind: str) -> str:
-    """Map 'interest'/'route' and 'sector'/'opening' (singular or plural) to the tags.yml group."""
-    group = TAG_GROUPS.get(kind)
-    if group is None:
-        raise KBError(f"unknown tag kind {kind!r}; expected 'interest' or 'sector'")
-    return group
 
 
 def placeholders(template: str) -> set[str]:

@@ -11,7 +11,7 @@ import yaml
 
 from . import schema
 from .base import DEFAULT_LANG, KBData, KnowledgeBase, placeholders
-from .model import KINDS, Author, Grant, Item, KBError, Paper
+from .model import KINDS, Author, Grant, Item, KBError, Paper, tag_group
 
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
 LIST_KEYS = {"sections": "section", "routes": "route", "openings": "opening", "facts": "fact"}
@@ -146,7 +146,6 @@ def _load_items(data_dir: Path) -> dict[str, list[Item]]:
 
 def _check_item_refs(items: dict[str, list[Item]], section_ids: set[str], tags: dict) -> None:
     """Every cite names a section and every tag exists in its tags.yml group."""
-    tag_group = {"route": "interests", "opening": "sectors"}
     for kind, group in items.items():
         for item in group:
             for cite in item.cites:
@@ -155,9 +154,9 @@ def _check_item_refs(items: dict[str, list[Item]], section_ids: set[str], tags: 
                         f"items.yml: item {item.ref!r}, field 'cites': section {cite!r} does not exist"
                     )
             for tag in item.tags:
-                if tag not in tags[tag_group[kind]]:
+                if tag not in tags[tag_group(kind)]:
                     raise KBError(
-                        f"items.yml: item {item.ref!r}, field 'tags': {tag!r} is not in tags.yml {tag_group[kind]}"
+                        f"items.yml: item {item.ref!r}, field 'tags': {tag!r} is not in tags.yml {tag_group(kind)}"
                     )
 
 
