@@ -20,7 +20,7 @@ from actions.follow_up import ActionSelectItem, follow_up_reply
 from actions.kb import query
 from actions.resolution import best_match, last_list, picked_from_list, referenced_item
 from actions.smalltalk import ActionSmalltalk
-from actions.turn import AdvisorAction, Turn
+from actions.turn import AdvisorAction, Turn, form_slots
 
 TOPIC_INTENTS = (
     "government_role",
@@ -205,26 +205,25 @@ class ActionFreeAnswer(AdvisorAction):
             return routes.recommend(turn, interests)
         volunteered = investor_details(turn)
         if volunteered:
-            return show_volunteered(turn, volunteered)
+            return show_volunteered(turn, volunteered, domain)
         guess = best_guess(turn)
         if guess is not None:
             return answer_guess(turn, guess, domain)
-        country = investor_country(turn)
-        return show_volunteered(turn, {"country": country}) if country else did_you_mean(turn)
+        country = investor_country(turn, domain)
+        return show_volunteered(turn, {"country": country}, domain) if country else did_you_mean(turn)
 
 
-def show_volunteered(turn: Turn, volunteered: dict[str, Any]) -> list:
+def show_volunteered(turn: Turn, volunteered: dict[str, Any], domain: dict) -> list:
     """The openings that fit all the investor has told us, keeping what they just added."""
-    return matching.show_matches(turn, {**current_profile(turn), **volunteered}) + [
+    return matching.show_matches(turn, {**current_profile(turn, domain), **volunteered}) + [
         SlotSet(slot, value) for slot, value in volunteered.items()
     ]
 
 
-def current_profile(turn: Turn) -> dict[str, Any]:
-    """What the investor has told us so far in this conversation."""
-    return {
-        slot: turn.tracker.get_slot(slot) for slot in matching.PROFILE_SLOTS if turn.tracker.get_slot(slot)
-    }
+def current_profile(turn: Turn, domain: dict) -> dict[str, Any]:
+    """What the investor has told us so far in this conversation (the profile form's slots)."""
+    slots = form_slots(domain, matching.PROFILE_FORM)
+    return {slot: turn.tracker.get_slot(slot) for slot in slots if turn.tracker.get_slot(slot)}
 
 
 def investor_details(turn: Turn) -> dict[str, Any]:
@@ -239,12 +238,12 @@ def investor_details(turn: Turn) -> dict[str, Any]:
     return details
 
 
-def investor_country(turn: Turn) -> str | None:
+def investor_country(turn: Turn, domain: dict) -> str | None:
     """Once the talk is about investing, a short answer nothing else explains is where the investor is
     based ("soy de México"); the caller asks this only after the best guess found nothing."""
     if turn.text.startswith("/") or len(turn.text.split()) > 4:
         return None
-    talking_investment = current_profile(turn) or any(
+    talking_investment = current_profile(turn, domain) or any(
         ref.startswith("opening:") for ref in turn.tracker.get_slot("last_list") or []
     )
     return profile.parse_country(turn.text) if talking_investment else None

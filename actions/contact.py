@@ -10,10 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import leads, profile, rendering
 from actions.forms import AskAction, LocalizedValidation
-from actions.matching import PROFILE_SLOTS
-from actions.turn import AdvisorAction, Turn, latest_metadata
-
-CONTACT_SLOTS = ("consent", "contact_name", "contact_email")
+from actions.turn import AdvisorAction, Turn, form_slots, latest_metadata
 
 
 class ActionAskConsent(AskAction):
@@ -93,7 +90,7 @@ class ActionSaveLead(AdvisorAction):
                 turn.say(turn.ui("lead.saved", name=name))
         else:
             turn.say(turn.ui("lead.declined"))
-        return [SlotSet(slot, None) for slot in PROFILE_SLOTS + CONTACT_SLOTS]
+        return [SlotSet(slot, None) for slot in form_slots(domain)]  # the profile's answers and the contact's
 
 
 def lead_from(turn: Turn, name: str, email: str) -> leads.Lead:

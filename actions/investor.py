@@ -13,8 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import profile, rendering
 from actions.forms import AskAction, AskTagAction, LocalizedValidation
-from actions.matching import PROFILE_SLOTS, show_matches
-from actions.turn import AdvisorAction, Turn
+from actions.matching import PROFILE_FORM, show_matches
+from actions.turn import AdvisorAction, Turn, form_slots
 
 
 class ActionAskSector(AskTagAction):
@@ -97,5 +97,5 @@ class ActionInvestorMatches(AdvisorAction):
     ends_turn = False  # the contact form's consent question closes the turn
 
     def respond(self, turn: Turn, domain: dict) -> list:
-        profile_so_far = {slot: turn.tracker.get_slot(slot) for slot in PROFILE_SLOTS}
+        profile_so_far = {slot: turn.tracker.get_slot(slot) for slot in form_slots(domain, PROFILE_FORM)}
         return show_matches(turn, profile_so_far, extra_buttons=[])

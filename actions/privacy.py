@@ -8,8 +8,7 @@ import logging
 from rasa_sdk.events import SlotSet
 
 from actions import analytics_texts, leads, rendering, retention
-from actions.forms import form_slots
-from actions.turn import AdvisorAction, Turn
+from actions.turn import AdvisorAction, Turn, form_slots
 
 CONVERSATION_SLOTS = ("last_list", "last_item")  # what was shown; the form slots come from the domain
 

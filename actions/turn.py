@@ -17,7 +17,8 @@ from actions.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-# Answers to these form questions are names, e-mails, countries: never a reason to switch language.
+# Answers to these form questions are names, e-mails, countries: never a reason to switch language
+# (a test checks they are form slots of the domain).
 FREE_FORM_SLOTS = {"contact_name", "contact_email", "country"}
 NOT_ANSWERS = {"stop", "change_language"}  # intents that interrupt a form rather than answer it
 # intents that are no topic of the paper: never named as the "nearest topic" of an unanswered turn
@@ -126,6 +127,19 @@ class Turn:
     def close(self) -> None:
         """Ends the turn's reply with the language message the gateway relies on (CONTRACTS)."""
         self.dispatcher.utter_message(json_message={"language": self.lang, **self.custom})
+
+
+def form_slots(domain: dict, *forms: str) -> list[str]:
+    """The slots the domain's forms ask for, of every form or of the forms named: the domain is the one
+    list of them, so cancelling, "forget me" and saving a lead clear exactly what the forms asked."""
+    declared = domain.get("forms") or {}
+    return sorted(
+        {
+            slot
+            for name in forms or declared
+            for slot in (declared.get(name) or {}).get("required_slots") or []
+        }
+    )
 
 
 def latest_text(tracker: Tracker) -> str:

@@ -6,7 +6,7 @@ import pytest
 import yaml
 from rasa_sdk.executor import ActionExecutor
 
-from actions import best_guess, contact, investor, profile
+from actions import best_guess, contact, investor, profile, turn
 from tests.actions.conftest import ROOT, make_tracker, run, texts
 
 RASA_DEFAULT_OVERRIDES = {
@@ -85,3 +85,7 @@ def test_the_answer_registry_agrees_with_the_rules(domain):
     assert {i: a for i, a in registry.items() if i in ruled} == {i: ruled[i] for i in registry if i in ruled}
     assert set(registry) <= set(ruled), "every registered intent has its rule"
     assert set(registry) <= set(domain["intents"])
+
+
+def test_the_free_form_answers_are_form_slots_of_the_domain(domain):
+    assert turn.FREE_FORM_SLOTS <= set(turn.form_slots(domain))
