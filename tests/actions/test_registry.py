@@ -89,3 +89,11 @@ def test_the_answer_registry_agrees_with_the_rules(domain):
 
 def test_the_free_form_answers_are_form_slots_of_the_domain(domain):
     assert turn.FREE_FORM_SLOTS <= set(turn.form_slots(domain))
+
+
+def test_every_topic_of_the_kb_is_answered_from_it(kb):
+    """topics.yml holds only what an action reads: the topic intents' items, the measures, the paper."""
+    topics = yaml.safe_load((ROOT / "actions" / "kb" / "data" / "topics.yml").read_text(encoding="utf-8"))
+    read = {*best_guess.TOPIC_INTENTS, "list_measures", "paper_info"}
+    assert set(topics) == read
+    assert all(kb.topic_items(intent) for intent in read)

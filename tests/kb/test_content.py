@@ -124,7 +124,6 @@ def test_figures_are_those_of_the_paper(kb: KnowledgeBase) -> None:
 def test_topics_cover_the_knowledge_intents(kb: KnowledgeBase) -> None:
     assert [i.id for i in kb.topic_items("list_measures")] == [str(n) for n in range(1, 13)]
     assert kb.topic_items("publicity")[0] == kb.get("section", "9")
-    assert kb.topic_items("out_of_scope") == [kb.get("fact", "out_of_scope")]
     assert kb.topic_items("greet") == []
 
 
