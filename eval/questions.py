@@ -16,6 +16,7 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))  # the eval scripts run as scripts; common/ holds the project's lists
 from common.canonical import LANGUAGES, domain_intents, section_ids  # noqa: E402
+from common.scripts import CJK, chars  # noqa: E402
 
 HELDOUT_DIR = REPO_ROOT / "eval" / "unseen2"  # the headline set: written from the paper, frozen
 DEV_DIRS = tuple(
@@ -220,7 +221,7 @@ def other_heldout_texts(directory: Path) -> set[str]:
     return texts
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CJK = chars(CJK)
 
 
 def formulaic(text: str) -> bool:

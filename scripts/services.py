@@ -42,7 +42,8 @@ GATEWAY_PY = VENV / "gateway" / "bin" / "python"
 MODEL_DIR = ROOT / "models"
 MODEL_NAME = "advisor"
 FINGERPRINT = MODEL_DIR / ".fingerprint"
-TRAINING_INPUTS = ("config.yml", "domain", "data", "components")
+# What the model learns from; common/scripts.py holds the Unicode ranges the tokenizer splits scripts by.
+TRAINING_INPUTS = ("config.yml", "domain", "data", "components", "common/scripts.py")
 MAX_RESTARTS = 5  # restarts of one instance of several before the launcher gives up
 
 
