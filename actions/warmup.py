@@ -15,6 +15,7 @@ import time
 
 from actions.retention import start_sweeper
 from actions.settings import get_settings
+from common.env import env_flag
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def warm_up() -> None:
     log.info("knowledge base and language detector ready in %.1f s", time.monotonic() - started)
 
 
-if os.environ.get("ACTIONS_WARM_UP", "true").strip().lower() not in {"0", "false", "no", "off"}:
+if env_flag(os.environ, "ACTIONS_WARM_UP", default=True):
     warm_up()
 
 # Retention of the tracker store and the leads, for as long as the action server runs (actions/retention.py).
