@@ -30,13 +30,11 @@ from bot.telegram.state import Context, services
 
 log = logging.getLogger(__name__)
 
-# Commands that simply open a topic: the message Rasa receives (intent shortcuts, CONTRACTS.md).
+# Commands that simply open a topic: the message Rasa receives (intent shortcuts, CONTRACTS.md); the
+# ones that are start codes too send what their start code sends.
 TOPIC_COMMANDS = {
     "help": "/help",
-    "measures": "/list_measures",
-    "routes": "/list_routes",
-    "invest": "/investor_profile",
-    "source": "/paper_info",
+    **start_codes.TOPICS,
     "contact": "/human_handoff",
     "forget": "/forget_me",
 }

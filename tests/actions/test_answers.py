@@ -64,8 +64,12 @@ def test_measure_six_offers_its_subsections(kb):
     assert slot_events(events)["last_list"] == ["section:6.1", "section:6.2"]
 
 
-def test_unknown_measure_asks_which_with_the_list(kb):
-    messages, events = run(answers.ActionMeasureInfo(), make_tracker("/measure_info", "measure_info"))
+@pytest.mark.parametrize(
+    "text, entities",
+    [("/measure_info", None), ('/measure_info{"item": "section:99"}', {"item": "section:99"})],  # start code
+)
+def test_unknown_measure_asks_which_with_the_list(kb, text, entities):
+    messages, events = run(answers.ActionMeasureInfo(), make_tracker(text, "measure_info", entities=entities))
     assert texts(messages)[0].startswith(kb.ui("measure.unknown", "en"))
     assert len(messages[0]["buttons"]) == 12
     assert len(slot_events(events)["last_list"]) == 12
