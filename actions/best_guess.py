@@ -17,6 +17,7 @@ from rasa_sdk.events import SlotSet
 from actions import answers, matching, profile, rendering, routes
 from actions.answers import semantic_index, show_item
 from actions.follow_up import ActionSelectItem, follow_up_reply
+from actions.i18n import has_ui
 from actions.kb import query
 from actions.resolution import best_match, last_list, picked_from_list, referenced_item
 from actions.smalltalk import ActionSmalltalk
@@ -177,7 +178,7 @@ def did_you_mean(turn: Turn) -> list:
 def suggested_intents(turn: Turn) -> list[str]:
     """The most likely intents NLU saw, those that make sense as a suggestion."""
     names = [name for name, _ in ranked_intents(turn)]
-    offered = [name for name in names if name not in NOT_OFFERED and turn.kb.has_ui(f"intent.{name}")]
+    offered = [name for name in names if name not in NOT_OFFERED and has_ui(f"intent.{name}")]
     return offered[:MAX_SUGGESTIONS]
 
 

@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import language
+from actions import i18n, language
 from actions.kb import get_kb, query
 from actions.settings import Settings, get_settings
 
@@ -93,7 +93,8 @@ class Turn:
         return next(self.tracker.get_latest_entity_values("item"), None)
 
     def ui(self, key: str, **params: Any) -> str:
-        return self.kb.ui(key, self.lang, **params)
+        """What the assistant says (actions/i18n) in the reply language."""
+        return i18n.ui(key, self.lang, **params)
 
     def say(self, text: str, buttons: list[dict[str, str]] | None = None) -> None:
         if buttons:

@@ -21,14 +21,15 @@ log = logging.getLogger(__name__)
 
 
 def warm_up() -> None:
-    from actions import language
+    from actions import i18n, language
     from actions.kb import get_kb, query
 
     started = time.monotonic()
+    i18n.STRINGS.validate()  # a broken translation stops the start, not a user's turn
     kb = get_kb()
     query.warm_up()
     language.detect("Which cultural routes does the paper describe?", kb.languages)
-    log.info("knowledge base and language detector ready in %.1f s", time.monotonic() - started)
+    log.info("strings, knowledge base and language detector ready in %.1f s", time.monotonic() - started)
 
 
 if env_flag(os.environ, "ACTIONS_WARM_UP", default=True):

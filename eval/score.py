@@ -46,7 +46,7 @@ from common.scripts import CYRILLIC, HAN, HANGUL, KANA, chars  # noqa: E402  (qu
 DEFAULT_URL = "http://127.0.0.1:5005"
 RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
 PAPER_META = REPO_ROOT / "actions" / "kb" / "data" / "paper.yml"
-UI_DIR = REPO_ROOT / "actions" / "kb" / "data" / "ui"
+UI_DIR = REPO_ROOT / "actions" / "i18n"
 # Replies that do not answer: a "did you mean", "say it in other words" or "I could not understand".
 NON_ANSWER_KEYS = ("fallback.did_you_mean", "fallback.rephrase", "fallback.give_up")
 SMALLTALK_ALIKE = {"greet": ("greet", "help"), "help": ("help", "greet")}

@@ -1,8 +1,7 @@
-"""The loaded knowledge base: items in paper order, their localized text, UI strings and tags."""
+"""The loaded knowledge base: items in paper order, their localized text and tags."""
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass
 from typing import Any, Iterable, Union
 
@@ -25,7 +24,6 @@ class KBData:
     topics: dict[str, list[str]]
     tags: dict[str, dict[str, dict[str, dict[str, Any]]]]
     lexicon: dict[str, Any]
-    ui: dict[str, dict[str, str]]
     asks: dict[str, dict[str, list[str]]]
 
 
@@ -96,17 +94,6 @@ class KnowledgeBase:
             raise KBError(f"no text for item {item.ref!r}")
         return entry
 
-    def ui(self, key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
-        """A UI string (small talk, prompt, error, button) in `lang`, with `{param}` filled in."""
-        strings = self._data.ui.get(lang) or self._data.ui[DEFAULT_LANG]
-        if key not in strings:
-            raise KBError(f"ui/{DEFAULT_LANG}.yml: unknown UI key {key!r}")
-        return _fill(strings[key], key, params)
-
-    def has_ui(self, key: str) -> bool:
-        """Whether the UI strings define `key`."""
-        return key in self._data.ui[DEFAULT_LANG]
-
     def topic_items(self, intent: str) -> list[Item]:
         """The items that answer an intent (topics.yml); empty for intents with no KB topic."""
         return [self._by_ref[ref] for ref in self._data.topics.get(intent, [])]
@@ -141,16 +128,3 @@ class KnowledgeBase:
         if isinstance(value, str):
             return [value.lstrip("§").strip()]
         return [sid for part in value for sid in self._cited_ids(part)]
-
-
-def placeholders(template: str) -> set[str]:
-    """The `{param}` names a UI string expects."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
-
-
-def _fill(template: str, key: str, params: dict[str, Any]) -> str:
-    """Fill a UI template, naming the key when a parameter is missing."""
-    missing = placeholders(template) - params.keys()
-    if missing:
-        raise KBError(f"UI key {key!r} needs parameter(s) {', '.join(sorted(missing))}")
-    return template.format(**params)

@@ -170,5 +170,3 @@ LEXICON = {
     ],
     "additionalProperties": False,
 }
-
-UI_FILE = {"type": "object", "additionalProperties": TEXT}

@@ -9,6 +9,7 @@ import pytest
 
 from actions import answers, rendering
 from actions.follow_up import ActionSelectItem
+from actions.i18n import ui
 from actions.smalltalk import ActionSmalltalk
 from tests.actions.conftest import make_tracker, run, slot_events, texts
 
@@ -70,7 +71,7 @@ def test_measure_six_offers_its_subsections(kb):
 )
 def test_unknown_measure_asks_which_with_the_list(kb, text, entities):
     messages, events = run(answers.ActionMeasureInfo(), make_tracker(text, "measure_info", entities=entities))
-    assert texts(messages)[0].startswith(kb.ui("measure.unknown", "en"))
+    assert texts(messages)[0].startswith(ui("measure.unknown", "en"))
     assert len(messages[0]["buttons"]) == 12
     assert len(slot_events(events)["last_list"]) == 12
 
@@ -78,7 +79,7 @@ def test_unknown_measure_asks_which_with_the_list(kb, text, entities):
 def test_list_of_measures_is_numbered_cited_and_clickable(kb):
     messages, events = run(answers.ActionListMeasures(), make_tracker("列出所有措施", "list_measures"))
     lines = texts(messages)[0].splitlines()
-    assert lines[0] == kb.ui("measures.intro", "zh")
+    assert lines[0] == ui("measures.intro", "zh")
     assert lines[1] == f"1. {kb.text(kb.get('section', '1'), 'title', 'zh')} (§1)"
     assert lines[12].startswith("12. ") and lines[12].endswith("(§12)")
     buttons = messages[0]["buttons"]
@@ -108,7 +109,7 @@ def test_the_three_kingdoms_one_picks_by_name_within_the_last_list(kb):
 
 def test_picking_without_a_list_says_so_with_the_menu(kb):
     messages, _ = run(ActionSelectItem(), make_tracker("the third one", "select_item"))
-    assert texts(messages) == [kb.ui("select.no_list", "en")]
+    assert texts(messages) == [ui("select.no_list", "en")]
     assert [b["payload"] for b in messages[0]["buttons"]][0] == "/list_measures"
 
 
@@ -117,7 +118,7 @@ def test_ordinal_beyond_the_list_asks_again_with_the_list(kb):
     messages, _ = run(
         ActionSelectItem(), make_tracker("the fifth one", "select_item", slots={"last_list": shown})
     )
-    assert texts(messages)[0].startswith(kb.ui("select.unknown", "en"))
+    assert texts(messages)[0].startswith(ui("select.unknown", "en"))
     assert len(messages[0]["buttons"]) == 2
 
 
@@ -155,7 +156,7 @@ def test_openings_list_and_one_opening(kb):
     )
     buttons = messages[0]["buttons"]
     assert len(buttons) == len(kb.items("opening")) + 1
-    assert buttons[-1] == {"title": kb.ui("button.investor_profile", "en"), "payload": "/investor_profile"}
+    assert buttons[-1] == {"title": ui("button.investor_profile", "en"), "payload": "/investor_profile"}
     opening = kb.items("opening")[0]
     messages, _ = run(
         answers.ActionInvestmentOpenings(),
@@ -198,16 +199,16 @@ def test_publicity_answer_cites_section_nine_and_the_online_figure(kb):
 @pytest.mark.parametrize("intent", ["greet", "goodbye", "thank", "help", "bot_challenge", "affirm", "deny"])
 def test_smalltalk_has_no_citation(kb, intent):
     messages, _ = run(ActionSmalltalk(), make_tracker("?", intent, slots={"language": "ko"}))
-    assert texts(messages) == [kb.ui(f"smalltalk.{intent}", "ko")]
+    assert texts(messages) == [ui(f"smalltalk.{intent}", "ko")]
     assert "§" not in texts(messages)[0]
     assert closing(messages) == {"language": "ko"}
 
 
 def test_greeting_in_spanish_answers_in_spanish_with_the_menu(kb):
     messages, events = run(ActionSmalltalk(), make_tracker("¡Hola!", "greet"))
-    assert texts(messages) == [kb.ui("smalltalk.greet", "es")]
+    assert texts(messages) == [ui("smalltalk.greet", "es")]
     assert messages[0]["buttons"][0] == {
-        "title": kb.ui("button.list_measures", "es"),
+        "title": ui("button.list_measures", "es"),
         "payload": "/list_measures",
     }
     assert slot_events(events)["language"] == "es"
@@ -243,7 +244,7 @@ def test_a_failing_action_apologizes_in_the_users_language(kb, monkeypatch):
     messages, events = run(
         answers.ActionAnswerTopic(), make_tracker("Wie steht es um die Talente?", "talent")
     )
-    assert texts(messages) == [kb.ui("error.generic", "de")]
+    assert texts(messages) == [ui("error.generic", "de")]
     assert closing(messages) == {"language": "de"}
 
 

@@ -7,6 +7,7 @@ import yaml
 from rasa_sdk.executor import ActionExecutor
 
 from actions import best_guess, contact, investor, profile, turn
+from actions.i18n import STRINGS, has_ui, ui
 from tests.actions.conftest import ROOT, make_tracker, run, texts
 
 RASA_DEFAULT_OVERRIDES = {
@@ -33,13 +34,13 @@ def test_every_suggestable_intent_has_a_did_you_mean_title(kb, domain):
     missing = [
         name
         for name in domain["intents"]
-        if name not in best_guess.NOT_OFFERED and not kb.has_ui(f"intent.{name}")
+        if name not in best_guess.NOT_OFFERED and not has_ui(f"intent.{name}")
     ]
     assert missing == []
 
 
 def test_every_involvement_has_a_label(kb):
-    assert all(kb.has_ui(f"involvement.{ident}") for ident in profile.involvement_ids())
+    assert all(has_ui(f"involvement.{ident}") for ident in profile.involvement_ids())
 
 
 def test_language_slot_values_are_the_kb_languages(kb, domain):
@@ -63,7 +64,7 @@ def test_language_slot_values_are_the_kb_languages(kb, domain):
 )
 def test_form_questions_are_localized_with_their_choices(kb, action, buttons):
     messages, events = run(action(), make_tracker("", "inform", slots={"language": "ru"}))
-    assert texts(messages) == [kb.ui(f"form.ask_{action.slot}", "ru")]
+    assert texts(messages) == [ui(f"form.ask_{action.slot}", "ru")]
     assert [b["payload"] for b in messages[0].get("buttons") or []] == buttons(kb)
     assert messages[-1]["custom"] == {"language": "ru"}
 
@@ -97,3 +98,8 @@ def test_every_topic_of_the_kb_is_answered_from_it(kb):
     read = {*best_guess.TOPIC_INTENTS, "list_measures", "paper_info"}
     assert set(topics) == read
     assert all(kb.topic_items(intent) for intent in read)
+
+
+def test_the_assistants_strings_are_complete_in_every_language_of_the_kb(kb):
+    STRINGS.validate()  # every language: English's keys and placeholders (as at the action server's start)
+    assert tuple(STRINGS.tables) == kb.languages

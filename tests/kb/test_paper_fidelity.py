@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
-from actions.kb import DEFAULT_DATA_DIR, KBError, KnowledgeBase, load_kb, query
+from actions.i18n import STRINGS
+from actions.kb import KBError, KnowledgeBase, load_kb, query
 from actions.kb.model import Author
 
 LANGS = ("en", "zh", "ru", "ja", "ko", "de", "fr", "es")
@@ -296,9 +296,7 @@ def _russian_display_texts(kb: KnowledgeBase) -> list[str]:
     texts += [kb.paper.title("ru"), *(kb.paper.funder(g, "ru") for g in kb.paper.grants)]
     texts += [kb.paper.affiliation(a, "ru") for a in kb.paper.authors]
     texts += [kb.tag_label(tag, "ru") for kind in ("interest", "sector") for tag in kb.tags(kind)]
-    ui = DEFAULT_DATA_DIR / "ui/ru.yml"
-    if ui.is_file():
-        texts += [str(v) for v in yaml.safe_load(ui.read_text(encoding="utf-8")).values()]
+    texts += STRINGS.tables["ru"].values()  # what the assistant says around the facts
     return texts
 
 
