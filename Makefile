@@ -40,8 +40,8 @@ validate: setup ## rasa data validate, failing on any warning
 	@scripts/validate_data.sh
 
 lint: setup ## ruff (lint and format check) over all Python code of the project
-	@.venv/gateway/bin/ruff check bot actions common components scripts tests eval benchmarks
-	@.venv/gateway/bin/ruff format --check bot actions common components scripts tests eval benchmarks
+	@.venv/gateway/bin/ruff check bot actions common components rasa_server scripts tests eval benchmarks
+	@.venv/gateway/bin/ruff format --check bot actions common components rasa_server scripts tests eval benchmarks
 
 eval: ## score the held-out questions against the running services (make run first)
 	@.venv/rasa/bin/python eval/score.py

@@ -17,7 +17,7 @@ class ActionForgetMe(AdvisorAction):
     """Asks for confirmation; on yes deletes the leads and marks the reply `forgotten`.
 
     The stored conversation is deleted here too (with TRACKER_URL), so that a failure can still be
-    told to the user; `actions.tracker_store.ForgetfulSQLTrackerStore` then stores nothing of this
+    told to the user; `rasa_server.tracker_store.ForgetfulSQLTrackerStore` then stores nothing of this
     turn instead of writing the deleted rows back.
     """
 

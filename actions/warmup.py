@@ -2,7 +2,7 @@
 
 rasa_sdk imports every module of this package at start-up, so doing the slow first-use work here
 (jieba's and MeCab's dictionaries, TF-IDF per language, lingua's models: several seconds) keeps that
-delay off the first real user. Rasa itself imports only actions.tracker_store, never this module.
+delay off the first real user. Rasa itself imports nothing of this package (rasa_server/ holds what it loads).
 Set ACTIONS_WARM_UP=false to skip it (e.g. for quick manual experiments). It also starts the
 retention sweeper, which must run in the action server and nowhere else.
 """

@@ -9,8 +9,8 @@ export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
 step() { echo; echo "=== $*"; }
 
 step "lint (ruff check, ruff format --check)"
-.venv/gateway/bin/ruff check bot actions common components scripts tests eval benchmarks
-.venv/gateway/bin/ruff format --check bot actions common components scripts tests eval benchmarks
+.venv/gateway/bin/ruff check bot actions common components rasa_server scripts tests eval benchmarks
+.venv/gateway/bin/ruff format --check bot actions common components rasa_server scripts tests eval benchmarks
 
 step "gateway tests (.venv/gateway)"
 .venv/gateway/bin/python -m pytest tests/bot -q -p no:cacheprovider

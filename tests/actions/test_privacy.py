@@ -118,7 +118,7 @@ async def test_rows_deleted_by_an_action_come_back_with_rasas_save(rasa_domain, 
 
 
 async def test_forgotten_conversation_is_deleted_for_good_and_others_stay(rasa_domain, tmp_path):
-    from actions.tracker_store import ForgetfulSQLTrackerStore
+    from rasa_server.tracker_store import ForgetfulSQLTrackerStore
 
     path = tmp_path / "tracker.sqlite3"
     store = make_store(ForgetfulSQLTrackerStore, rasa_domain, path)
@@ -156,7 +156,7 @@ async def test_forgotten_conversation_is_deleted_for_good_and_others_stay(rasa_d
 
 
 async def test_the_marker_counts_only_in_the_turn_being_saved(rasa_domain, tmp_path):
-    from actions.tracker_store import ForgetfulSQLTrackerStore, forgotten_in_latest_turn
+    from rasa_server.tracker_store import ForgetfulSQLTrackerStore, forgotten_in_latest_turn
 
     turns = [
         conversation_turn("/affirm", "affirm", "action_forget_me", "Done", {"forgotten": True}),

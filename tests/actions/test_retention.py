@@ -49,7 +49,7 @@ def age_events(path, sender: str, days: float) -> None:
 
 
 async def tracker_with(rasa_domain, path, conversations: dict[str, int]):
-    from actions.tracker_store import ForgetfulSQLTrackerStore
+    from rasa_server.tracker_store import ForgetfulSQLTrackerStore
 
     store = make_store(ForgetfulSQLTrackerStore, rasa_domain, path)
     for sender, turns in conversations.items():
