@@ -14,7 +14,7 @@ from typing import Any
 
 from rasa_sdk.events import SlotSet
 
-from actions import answers, matching, profile, rendering, routes
+from actions import answers, form_answers, matching, rendering, routes
 from actions.answers import semantic_index, show_item
 from actions.follow_up import ActionSelectItem, follow_up_reply
 from actions.i18n import has_ui
@@ -230,10 +230,10 @@ def current_profile(turn: Turn, domain: dict) -> dict[str, Any]:
 def investor_details(turn: Turn) -> dict[str, Any]:
     """Sector or way of taking part named in the message."""
     details: dict[str, Any] = {}
-    sectors = profile.parse_sectors(turn.text, turn.item, turn.kb.tags("sector"))
+    sectors = form_answers.parse_sectors(turn.text, turn.item, turn.kb.tags("sector"))
     if sectors:
         details["sector"] = sectors
-    involvement = profile.parse_involvement_words(turn.text)
+    involvement = form_answers.parse_involvement_words(turn.text)
     if involvement:
         details["involvement"] = involvement
     return details
@@ -247,4 +247,4 @@ def investor_country(turn: Turn, domain: dict) -> str | None:
     talking_investment = current_profile(turn, domain) or any(
         ref.startswith("opening:") for ref in turn.tracker.get_slot("last_list") or []
     )
-    return profile.parse_country(turn.text) if talking_investment else None
+    return form_answers.parse_country(turn.text) if talking_investment else None

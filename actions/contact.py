@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import leads, profile, rendering
+from actions import form_answers, leads, rendering
 from actions.forms import AskAction, LocalizedValidation
 from actions.turn import AdvisorAction, Turn, form_slots, latest_metadata
 
@@ -61,13 +61,13 @@ class ValidateContactForm(LocalizedValidation):
     def validate_contact_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> dict[str, Any]:
-        name = profile.parse_name(self.answer(tracker)[0])
+        name = form_answers.parse_name(self.answer(tracker)[0])
         return self.take(dispatcher, tracker, domain, "contact_name", name)
 
     def validate_contact_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> dict[str, Any]:
-        email = profile.parse_email(self.answer(tracker)[0])
+        email = form_answers.parse_email(self.answer(tracker)[0])
         return self.take(dispatcher, tracker, domain, "contact_email", email)
 
 

@@ -6,7 +6,7 @@ import pytest
 import yaml
 from rasa_sdk.executor import ActionExecutor
 
-from actions import best_guess, contact, investor, profile, turn
+from actions import best_guess, contact, form_answers, investor, turn
 from actions.i18n import STRINGS, has_ui, ui
 from tests.actions.conftest import ROOT, make_tracker, run, texts
 
@@ -40,7 +40,7 @@ def test_every_suggestable_intent_has_a_did_you_mean_title(kb, domain):
 
 
 def test_every_involvement_has_a_label(kb):
-    assert all(has_ui(f"involvement.{ident}") for ident in profile.involvement_ids())
+    assert all(has_ui(f"involvement.{ident}") for ident in form_answers.involvement_ids())
 
 
 def test_language_slot_values_are_the_kb_languages(kb, domain):
@@ -56,7 +56,7 @@ def test_language_slot_values_are_the_kb_languages(kb, domain):
         ),
         (
             investor.ActionAskInvolvement,
-            lambda kb: [f'/inform{{"item": "involvement:{i}"}}' for i in profile.involvement_ids()],
+            lambda kb: [f'/inform{{"item": "involvement:{i}"}}' for i in form_answers.involvement_ids()],
         ),
         (investor.ActionAskCountry, lambda kb: []),
         (contact.ActionAskContactName, lambda kb: []),
