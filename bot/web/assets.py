@@ -122,8 +122,11 @@ def _language_links(current: str) -> str:
 
 
 def _option_rows(lang: str) -> str:
+    """The widget's attributes explained; data-lang lists the supported languages (LANGUAGES, not a copy)."""
+    codes = i18n.t("list_separator", lang).join(LANGUAGES)
     return "\n".join(
-        f'<tr><th scope="row"><code>data-{name}</code></th><td>{html.escape(i18n.t("opt_" + name, lang))}</td></tr>'
+        f'<tr><th scope="row"><code>data-{name}</code></th>'
+        f"<td>{html.escape(i18n.t('opt_' + name, lang, languages=codes))}</td></tr>"
         for name in OPTIONS
     )
 
