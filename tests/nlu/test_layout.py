@@ -34,3 +34,10 @@ def test_every_language_keeps_each_intent_in_the_same_file_as_english():
 def test_every_intent_of_the_domain_is_trained_in_every_language():
     trained = set().union(*intents_by_file("en").values())
     assert trained == domain_intents()
+
+
+def test_the_contracts_describe_every_intent_of_the_domain():
+    """docs/CONTRACTS.md's intents table, a newcomer's reference, lists exactly the domain's intents."""
+    section = (ROOT / "docs" / "CONTRACTS.md").read_text(encoding="utf-8").split("## Intents (NLU)")[1]
+    table = set(re.findall(r"^\| ([a-z_]+) \|", section.split("\n## ")[0], re.MULTILINE)) - {"intent"}
+    assert table == domain_intents()
