@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from actions import answers, rendering
+from actions import answers, best_guess, rendering
 from actions.follow_up import ActionSelectItem
 from actions.i18n import ui
 from actions.smalltalk import ActionSmalltalk
@@ -165,22 +165,7 @@ def test_openings_list_and_one_opening(kb):
     assert texts(messages) == [rendering.item_answer(kb, opening, "en")]
 
 
-@pytest.mark.parametrize(
-    "intent",
-    [
-        "government_role",
-        "investor_protection",
-        "smart_industry",
-        "publicity",
-        "talent",
-        "environment",
-        "trends",
-        "differentiation",
-        "international_cooperation",
-        "conclusion",
-        "figures",
-    ],
-)
+@pytest.mark.parametrize("intent", best_guess.TOPIC_INTENTS)
 def test_every_topic_paragraph_ends_with_its_citation(kb, intent):
     messages, _ = run(answers.ActionAnswerTopic(), make_tracker("?", intent, slots={"language": "fr"}))
     answer = texts(messages)[0]
