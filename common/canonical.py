@@ -1,7 +1,8 @@
 """The project's lists, each read from its one source, for every part that needs one of them.
 
-- languages: `actions/kb/data/languages.yml` (the knowledge base names every language in every other);
-  the gateway's strings, the domain's `language` slot, eval and the tests follow it.
+- languages: `actions/kb/data/languages.yml` (the knowledge base names every language in every other),
+  with each language's name in itself; the gateway's strings, the domain's `language` slot, eval and
+  the tests follow it.
 - intents: the domain (`domain/*.yml`); eval, the NLU layout test and the gateway's intent shortcuts
   are checked against it.
 - sections of the paper: `actions/kb/data/items.yml`; eval checks the sections its questions expect.
@@ -21,12 +22,13 @@ ITEMS_FILE = KB_DATA / "items.yml"
 DOMAIN_DIR = ROOT / "domain"
 
 
-def _language_codes() -> tuple[str, ...]:
+def _native_names() -> dict[str, str]:
     document = yaml.safe_load(LANGUAGES_FILE.read_text(encoding="utf-8"))
-    return tuple(str(entry["code"]) for entry in document["languages"])
+    return {str(entry["code"]): str(entry["native"]) for entry in document["languages"]}
 
 
-LANGUAGES: tuple[str, ...] = _language_codes()  # in canonical order: English first
+NATIVE_NAMES: dict[str, str] = _native_names()  # "de" -> "Deutsch": how a language picker names it
+LANGUAGES: tuple[str, ...] = tuple(NATIVE_NAMES)  # in canonical order: English first
 
 
 def normalize_language(code: str | None) -> str | None:

@@ -9,10 +9,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from common.canonical import LANGUAGES, normalize_language
+from common.canonical import LANGUAGES, NATIVE_NAMES, normalize_language
 from common.string_tables import I18nError, StringTable
 
-__all__ = ["LANGUAGES", "I18nError", "StringTable", "normalize_language", "t", "keys", "COMMON"]
+__all__ = [
+    "LANGUAGES",
+    "NATIVE_NAMES",
+    "I18nError",
+    "StringTable",
+    "normalize_language",
+    "t",
+    "keys",
+    "COMMON",
+]
 
 COMMON = StringTable(Path(__file__).parent)
 t = COMMON.t

@@ -16,8 +16,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot import keys
-from bot.i18n import LANGUAGES
-from bot.i18n import t as common_t
+from bot.i18n import LANGUAGES, NATIVE_NAMES
 from bot.staff.guards import StaffError, require_admin, t
 from bot.staff.keys import ACCOUNTS, USER
 from bot.staff.render import flash, render
@@ -38,7 +37,7 @@ def outreach(request: web.Request) -> Outreach:
 
 
 def compose_error(request: web.Request, error: ComposeError) -> StaffError:
-    language = common_t("language_name", error.language) if error.language else ""
+    language = NATIVE_NAMES[error.language] if error.language else ""
     return StaffError(400, f"compose_{error.code}", field=error.field, language=language, **error.params)
 
 
@@ -117,7 +116,7 @@ async def compose_page(
         "form": form,
         "error": error,
         "preview": preview or {},
-        "language_names": {lang: common_t("language_name", lang) for lang in LANGUAGES},
+        "language_names": NATIVE_NAMES,
         "topics": TOPICS,
     }
     return await render(request, "outreach.html", context, status=status)

@@ -20,7 +20,7 @@ from telegram.ext import (
 )
 
 from bot import start_codes
-from bot.i18n import LANGUAGES, normalize_language
+from bot.i18n import LANGUAGES, NATIVE_NAMES, normalize_language
 from bot.i18n import t as common_t
 from bot.stores import StoreUnavailable
 from bot.telegram import i18n, render
@@ -145,7 +145,7 @@ async def on_language_command(update: Update, context: Context) -> None:
     """/language: the eight languages as buttons, each named in its own language."""
     chat = update.effective_chat
     assert chat is not None
-    names = [(code, common_t("language_name", code)) for code in LANGUAGES]
+    names = [(code, NATIVE_NAMES[code]) for code in LANGUAGES]
     markup = render.language_keyboard(names)
     await say(context, chat.id, i18n.t("choose_language", reply_language(update, context)), markup)
 

@@ -11,8 +11,7 @@ from string import Template
 
 from aiohttp import web
 
-from bot.i18n import LANGUAGES, normalize_language
-from bot.i18n import t as gateway_t
+from bot.i18n import LANGUAGES, NATIVE_NAMES, normalize_language
 from bot.web import i18n
 from bot.web.guards import accept_language
 from bot.web.keys import ASSETS, WEB_SETTINGS
@@ -48,7 +47,7 @@ class Assets:
         strings = {
             lang: {
                 **i18n.prefixed("widget_", lang),
-                "language_name": gateway_t("language_name", lang),
+                "language_name": NATIVE_NAMES[lang],
             }
             for lang in LANGUAGES
         }
@@ -115,7 +114,7 @@ def content_security_policy(request: web.Request) -> str:
 def _language_links(current: str) -> str:
     links = []
     for lang in LANGUAGES:
-        name = html.escape(gateway_t("language_name", lang))
+        name = html.escape(NATIVE_NAMES[lang])
         current_attr = ' aria-current="page"' if lang == current else ""
         links.append(f'<a href="?lang={lang}" lang="{lang}" hreflang="{lang}"{current_attr}>{name}</a>')
     return "\n".join(links)
