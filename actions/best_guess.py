@@ -21,7 +21,7 @@ from actions.i18n import has_ui
 from actions.kb import query
 from actions.resolution import best_match, last_list, picked_from_list, referenced_item
 from actions.smalltalk import ActionSmalltalk
-from actions.turn import AdvisorAction, Turn, form_slots
+from actions.turn import SMALLTALK_INTENTS, AdvisorAction, Turn, form_slots
 
 TOPIC_INTENTS = (
     "government_role",
@@ -37,7 +37,6 @@ TOPIC_INTENTS = (
     "figures",
     "how_to_invest",
 )
-SMALLTALK_INTENTS = ("greet", "goodbye", "thank", "help", "bot_challenge")
 # intent -> the action that answers it; one registry for the fallback and for questions inside forms
 # (data/rules/answers.yml and smalltalk.yml map the same intents to the same actions; a test checks).
 ANSWER_ACTIONS: dict[str, type[AdvisorAction]] = {

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 # (a test checks they are form slots of the domain).
 FREE_FORM_SLOTS = {"contact_name", "contact_email", "country"}
 NOT_ANSWERS = {"stop", "change_language"}  # intents that interrupt a form rather than answer it
+SMALLTALK_INTENTS = ("greet", "goodbye", "thank", "help", "bot_challenge")  # answered by actions/smalltalk.py
 # intents that are no topic of the paper: never named as the "nearest topic" of an unanswered turn
 NOT_TOPICS = frozenset(
     {
@@ -34,11 +35,7 @@ NOT_TOPICS = frozenset(
         "select_item",
         "change_language",
         "forget_me",
-        "greet",
-        "goodbye",
-        "thank",
-        "bot_challenge",
-        "help",
+        *SMALLTALK_INTENTS,
     }
 )
 UNANSWERED = ("did_you_mean", "out_of_scope", "handoff", "fallback")

@@ -6,7 +6,7 @@ import pytest
 import yaml
 from rasa_sdk.executor import ActionExecutor
 
-from actions import best_guess, contact, form_answers, investor, turn
+from actions import answers, best_guess, contact, form_answers, forms, investor, rendering, turn
 from actions.i18n import STRINGS, has_ui, ui
 from tests.actions.conftest import ROOT, make_tracker, run, texts
 
@@ -103,3 +103,20 @@ def test_every_topic_of_the_kb_is_answered_from_it(kb):
 def test_the_assistants_strings_are_complete_in_every_language_of_the_kb(kb):
     STRINGS.validate()  # every language: English's keys and placeholders (as at the action server's start)
     assert tuple(STRINGS.tables) == kb.languages
+
+
+def test_every_intent_the_actions_name_is_in_the_domain(domain):
+    named = {
+        *best_guess.TOPIC_INTENTS,
+        *best_guess.ANSWER_ACTIONS,
+        *best_guess.NOT_OFFERED,
+        *best_guess.ITEM_KINDS,
+        *turn.NOT_ANSWERS,
+        *turn.NOT_TOPICS,
+        *forms.FORM_ANSWER_INTENTS,
+        *answers.PROFILE_OFFER_INTENTS,
+        *answers.KB_ORDERED_TOPICS,
+        *(intent for _, intent in answers.MENU),
+        *rendering.INTENT_BY_KIND.values(),
+    }
+    assert named - set(domain["intents"]) == {"nlu_fallback"}  # Rasa's own, not the domain's
