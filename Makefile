@@ -31,7 +31,7 @@ test-gateway: setup ## gateway unit/API/browser tests (gateway environment)
 	@.venv/gateway/bin/python -m pytest tests/bot -q
 
 test-rasa: setup ## knowledge base, tokenizer and action tests (Rasa environment)
-	@.venv/rasa/bin/python -m pytest tests/kb tests/nlu tests/actions -q
+	@.venv/rasa/bin/python -m pytest tests/common tests/kb tests/nlu tests/actions -q
 
 test-scale: setup servers ## several Rasa instances on private PostgreSQL + Redis: stores and fault tests (needs a trained model)
 	@.venv/gateway/bin/python -m pytest tests/scale -q -p no:cacheprovider
@@ -40,8 +40,8 @@ validate: setup ## rasa data validate, failing on any warning
 	@scripts/validate_data.sh
 
 lint: setup ## ruff (lint and format check) over all Python code, mypy --strict over bot/ and actions/ (mypy.ini)
-	@.venv/gateway/bin/ruff check bot actions components scripts tests eval benchmarks
-	@.venv/gateway/bin/ruff format --check bot actions components scripts tests eval benchmarks
+	@.venv/gateway/bin/ruff check bot actions common components rasa_server scripts tests eval benchmarks
+	@.venv/gateway/bin/ruff format --check bot actions common components rasa_server scripts tests eval benchmarks
 	@.venv/gateway/bin/python -m mypy
 
 eval: ## score the held-out questions against the running services (make run first)

@@ -38,8 +38,8 @@ def menu_buttons(turn: Turn) -> list[dict[str, str]]:
 
 
 def measures(turn: Turn) -> list[Item]:
-    """The twelve measures: top-level sections without the conclusion (§13)."""
-    return [item for item in turn.kb.items("section") if "." not in item.id and item.id != "13"]
+    """The paper's measures, as the KB lists them (topics.yml: list_measures): §1-§12, not the conclusion."""
+    return turn.kb.topic_items("list_measures")
 
 
 def show_list(

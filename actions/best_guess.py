@@ -14,14 +14,15 @@ from typing import Any
 
 from rasa_sdk.events import SlotSet
 
-from actions import answers, matching, profile, rendering, routes
+from actions import answers, form_answers, matching, rendering, routes
 from actions.answers import semantic_index, show_item
 from actions.follow_up import ActionSelectItem, follow_up_reply
+from actions.i18n import has_ui
 from actions.kb import Item, query
 from actions.resolution import best_match, last_list, picked_from_list, referenced_item
 from actions.retrieval import ItemHit
 from actions.smalltalk import ActionSmalltalk
-from actions.turn import AdvisorAction, DomainDict, EventType, Turn
+from actions.turn import SMALLTALK_INTENTS, AdvisorAction, DomainDict, EventType, Turn, form_slots
 
 TOPIC_INTENTS = (
     "government_role",
@@ -37,7 +38,6 @@ TOPIC_INTENTS = (
     "figures",
     "how_to_invest",
 )
-SMALLTALK_INTENTS = ("greet", "goodbye", "thank", "help", "bot_challenge")
 # intent -> the action that answers it; one registry for the fallback and for questions inside forms
 # (data/rules/answers.yml and smalltalk.yml map the same intents to the same actions; a test checks).
 ANSWER_ACTIONS: dict[str, type[AdvisorAction]] = {
@@ -181,7 +181,7 @@ def did_you_mean(turn: Turn) -> list[EventType]:
 def suggested_intents(turn: Turn) -> list[str]:
     """The most likely intents NLU saw, those that make sense as a suggestion."""
     names = [name for name, _ in ranked_intents(turn)]
-    offered = [name for name in names if name not in NOT_OFFERED and turn.kb.has_ui(f"intent.{name}")]
+    offered = [name for name in names if name not in NOT_OFFERED and has_ui(f"intent.{name}")]
     return offered[:MAX_SUGGESTIONS]
 
 
@@ -209,46 +209,45 @@ class ActionFreeAnswer(AdvisorAction):
             return routes.recommend(turn, interests)
         volunteered = investor_details(turn)
         if volunteered:
-            return show_volunteered(turn, volunteered)
+            return show_volunteered(turn, volunteered, domain)
         guess = best_guess(turn)
         if guess is not None:
             return answer_guess(turn, guess, domain)
-        country = investor_country(turn)
-        return show_volunteered(turn, {"country": country}) if country else did_you_mean(turn)
+        country = investor_country(turn, domain)
+        return show_volunteered(turn, {"country": country}, domain) if country else did_you_mean(turn)
 
 
-def show_volunteered(turn: Turn, volunteered: dict[str, Any]) -> list[EventType]:
+def show_volunteered(turn: Turn, volunteered: dict[str, Any], domain: DomainDict) -> list[EventType]:
     """The openings that fit all the investor has told us, keeping what they just added."""
-    return matching.show_matches(turn, {**current_profile(turn), **volunteered}) + [
+    return matching.show_matches(turn, {**current_profile(turn, domain), **volunteered}) + [
         SlotSet(slot, value) for slot, value in volunteered.items()
     ]
 
 
-def current_profile(turn: Turn) -> dict[str, Any]:
-    """What the investor has told us so far in this conversation."""
-    return {
-        slot: turn.tracker.get_slot(slot) for slot in matching.PROFILE_SLOTS if turn.tracker.get_slot(slot)
-    }
+def current_profile(turn: Turn, domain: DomainDict) -> dict[str, Any]:
+    """What the investor has told us so far in this conversation (the profile form's slots)."""
+    slots = form_slots(domain, matching.PROFILE_FORM)
+    return {slot: turn.tracker.get_slot(slot) for slot in slots if turn.tracker.get_slot(slot)}
 
 
 def investor_details(turn: Turn) -> dict[str, Any]:
     """Sector or way of taking part named in the message."""
     details: dict[str, Any] = {}
-    sectors = profile.parse_sectors(turn.text, turn.item, turn.kb.tags("sector"))
+    sectors = form_answers.parse_sectors(turn.text, turn.item, turn.kb.tags("sector"))
     if sectors:
         details["sector"] = sectors
-    involvement = profile.parse_involvement_words(turn.text)
+    involvement = form_answers.parse_involvement_words(turn.text)
     if involvement:
         details["involvement"] = involvement
     return details
 
 
-def investor_country(turn: Turn) -> str | None:
+def investor_country(turn: Turn, domain: DomainDict) -> str | None:
     """Once the talk is about investing, a short answer nothing else explains is where the investor is
     based ("soy de México"); the caller asks this only after the best guess found nothing."""
     if turn.text.startswith("/") or len(turn.text.split()) > 4:
         return None
-    talking_investment = current_profile(turn) or any(
+    talking_investment = current_profile(turn, domain) or any(
         ref.startswith("opening:") for ref in turn.tracker.get_slot("last_list") or []
     )
-    return profile.parse_country(turn.text) if talking_investment else None
+    return form_answers.parse_country(turn.text) if talking_investment else None

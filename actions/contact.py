@@ -8,12 +8,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import leads, profile, rendering
+from actions import form_answers, leads, rendering
 from actions.forms import AskAction, LocalizedValidation
-from actions.matching import PROFILE_SLOTS
-from actions.turn import AdvisorAction, DomainDict, EventType, Turn, latest_metadata
-
-CONTACT_SLOTS = ("consent", "contact_name", "contact_email")
+from actions.turn import AdvisorAction, DomainDict, EventType, Turn, form_slots, latest_metadata
 
 
 class ActionAskConsent(AskAction):
@@ -64,13 +61,13 @@ class ValidateContactForm(LocalizedValidation):
     def validate_contact_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        name = profile.parse_name(self.answer(tracker)[0])
+        name = form_answers.parse_name(self.answer(tracker)[0])
         return self.take(dispatcher, tracker, domain, "contact_name", name)
 
     def validate_contact_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        email = profile.parse_email(self.answer(tracker)[0])
+        email = form_answers.parse_email(self.answer(tracker)[0])
         return self.take(dispatcher, tracker, domain, "contact_email", email)
 
 
@@ -93,7 +90,7 @@ class ActionSaveLead(AdvisorAction):
                 turn.say(turn.ui("lead.saved", name=name))
         else:
             turn.say(turn.ui("lead.declined"))
-        return [SlotSet(slot, None) for slot in PROFILE_SLOTS + CONTACT_SLOTS]
+        return [SlotSet(slot, None) for slot in form_slots(domain)]  # the profile's answers and the contact's
 
 
 def lead_from(turn: Turn, name: str, email: str) -> leads.Lead:

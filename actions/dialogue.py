@@ -7,8 +7,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet, UserUtteranceReverted
 from actions import rendering
 from actions.answers import menu_buttons, out_of_scope
 from actions.best_guess import did_you_mean
-from actions.forms import form_slots
-from actions.turn import AdvisorAction, DomainDict, EventType, Turn
+from actions.turn import AdvisorAction, DomainDict, EventType, Turn, form_slots
 
 
 class ActionChangeLanguage(AdvisorAction):

@@ -59,12 +59,6 @@ class AskTagAction(AskAction):
         ]
 
 
-def form_slots(domain: DomainDict) -> list[str]:
-    """Every slot a form of the domain asks for (the domain is the one list of them)."""
-    forms = domain.get("forms") or {}
-    return sorted({slot for form in forms.values() for slot in (form or {}).get("required_slots") or []})
-
-
 def reads_as_question(text: str) -> bool:
     """A question mark at the end, or too long to be a short form answer."""
     if _QUESTION_MARK.search(text or ""):

@@ -11,10 +11,10 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import profile, rendering
+from actions import form_answers, rendering
 from actions.forms import AskAction, AskTagAction, LocalizedValidation
-from actions.matching import PROFILE_SLOTS, show_matches
-from actions.turn import AdvisorAction, DomainDict, EventType, Turn
+from actions.matching import PROFILE_FORM, show_matches
+from actions.turn import AdvisorAction, DomainDict, EventType, Turn, form_slots
 
 
 class ActionAskSector(AskTagAction):
@@ -32,7 +32,7 @@ class ActionAskInvolvement(AskAction):
     def buttons(self, turn: Turn) -> list[dict[str, str]]:
         return [
             rendering.button(turn.ui(f"involvement.{ident}"), "inform", f"involvement:{ident}")
-            for ident in profile.involvement_ids()
+            for ident in form_answers.involvement_ids()
         ]
 
 
@@ -46,7 +46,7 @@ def sectors_named(tracker: Tracker) -> list[str]:
     from actions.kb import get_kb
 
     text, ref = LocalizedValidation.answer(tracker)
-    return profile.parse_sectors(text, ref, get_kb().tags("sector"))
+    return form_answers.parse_sectors(text, ref, get_kb().tags("sector"))
 
 
 class ValidateInvestorForm(LocalizedValidation):
@@ -67,7 +67,7 @@ class ValidateInvestorForm(LocalizedValidation):
         if not self.opening(tracker) or tracker.get_slot("involvement"):
             return {}
         text, ref = self.answer(tracker)
-        chosen = profile.parse_involvement_words(text)
+        chosen = form_answers.parse_involvement_words(text)
         return {"involvement": chosen} if chosen else {}
 
     def validate_sector(
@@ -82,13 +82,13 @@ class ValidateInvestorForm(LocalizedValidation):
     ) -> dict[str, Any]:
         if self.opening(tracker):
             return {"involvement": value} if value else {}
-        chosen = profile.parse_involvement(*self.answer(tracker))
+        chosen = form_answers.parse_involvement(*self.answer(tracker))
         return self.take(dispatcher, tracker, domain, "involvement", chosen)
 
     def validate_country(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        country = profile.parse_country(self.answer(tracker)[0])
+        country = form_answers.parse_country(self.answer(tracker)[0])
         return self.take(dispatcher, tracker, domain, "country", country)
 
 
@@ -99,5 +99,5 @@ class ActionInvestorMatches(AdvisorAction):
     ends_turn = False  # the contact form's consent question closes the turn
 
     def respond(self, turn: Turn, domain: DomainDict) -> list[EventType]:
-        profile_so_far = {slot: turn.tracker.get_slot(slot) for slot in PROFILE_SLOTS}
+        profile_so_far = {slot: turn.tracker.get_slot(slot) for slot in form_slots(domain, PROFILE_FORM)}
         return show_matches(turn, profile_so_far, extra_buttons=[])

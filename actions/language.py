@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable, Mapping
 import yaml
 
 from actions import language_words
+from common.scripts import CJK, CYRILLIC, HAN, HANGUL, KANA, chars
 
 DEFAULT_LANGUAGE = "en"
 GUESS_MIN_CONFIDENCE = 0.5  # a best guess must be at least this likely ...
@@ -37,11 +38,11 @@ AGREEMENT_MIN = 0.5  # lingua and fastText name the same language with this mean
 SHORT_SWITCH_MIN = 0.9  # a short message switches a conversation's language only when this sure
 GREETINGS_FILE = Path(__file__).parent / "data" / "greetings.yml"
 
-_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
-_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")
-_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_CJK_CHAR = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\u3040-\u30ff\uac00-\ud7af]")
+_HANGUL = chars(HANGUL)
+_KANA = chars(KANA)
+_HAN = chars(HAN)
+_CYRILLIC = chars(CYRILLIC)
+_CJK_CHAR = chars(CJK)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _ADDRESS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")  # e-mail addresses and links tell no language
 

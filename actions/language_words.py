@@ -25,7 +25,7 @@ from typing import Any, Iterator
 import yaml
 
 KB_DATA = Path(__file__).parent / "kb" / "data"
-SOURCES = ("text", "asks", "ui")  # kb/data/<source>/<lang>.yml
+SOURCES = (KB_DATA / "text", KB_DATA / "asks", Path(__file__).parent / "i18n")  # <source>/<lang>.yml
 MIN_MARGIN = 3.0  # log-odds (nats) the best language must lead the runner-up by
 MIN_VOCABULARY = 2000  # Latin word occurrences a language's texts need to take part (not zh, ja, ko, ru)
 SMOOTHING = 0.1
@@ -70,7 +70,7 @@ def _model(known: tuple[str, ...]) -> _Model:
     for lang in known:
         found: Counter[str] = Counter()
         for source in SOURCES:
-            path = KB_DATA / source / f"{lang}.yml"
+            path = source / f"{lang}.yml"
             if path.is_file():
                 for text in _strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
                     found.update(latin_features(text))

@@ -14,7 +14,7 @@ from actions import rendering
 from actions.routes import rank_by_tags
 from actions.turn import EventType, Turn
 
-PROFILE_SLOTS = ("sector", "involvement", "country")
+PROFILE_FORM = "investor_form"  # the domain's form whose answers are the investor profile
 INVOLVEMENT_SECTORS = {
     "shares": ["projects_finance"],
     "capital": ["projects_finance"],

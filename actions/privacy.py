@@ -8,8 +8,7 @@ import logging
 from rasa_sdk.events import SlotSet
 
 from actions import analytics_texts, leads, rendering, retention
-from actions.forms import form_slots
-from actions.turn import AdvisorAction, DomainDict, EventType, Turn
+from actions.turn import AdvisorAction, DomainDict, EventType, Turn, form_slots
 
 CONVERSATION_SLOTS = ("last_list", "last_item")  # what was shown; the form slots come from the domain
 
@@ -18,7 +17,7 @@ class ActionForgetMe(AdvisorAction):
     """Asks for confirmation; on yes deletes the leads and marks the reply `forgotten`.
 
     The stored conversation is deleted here too (with TRACKER_URL), so that a failure can still be
-    told to the user; `actions.tracker_store.ForgetfulSQLTrackerStore` then stores nothing of this
+    told to the user; `rasa_server.tracker_store.ForgetfulSQLTrackerStore` then stores nothing of this
     turn instead of writing the deleted rows back.
     """
 

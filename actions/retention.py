@@ -1,6 +1,6 @@
 """What the Rasa side keeps, and for how long: the tracker store's events and the leads.
 
-Runs in the action server (never in Rasa: Rasa imports only actions.tracker_store). A daemon thread
+Runs in the action server (never in Rasa, which loads rasa_server/, not this package). A daemon thread
 deletes, every RETENTION_SWEEP_SECONDS, conversations idle for TRACKER_RETENTION_DAYS (and, of
 conversations still going on, events of sessions that ended that long ago) and leads older than
 LEADS_RETENTION_DAYS. The tracker store is reached with SQLAlchemy on TRACKER_URL, the URL Rasa's own

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rasa_sdk.events import SlotSet
 
-from actions import profile, rendering
+from actions import form_answers, rendering
 from actions.answers import arbitrated, show_item
 from actions.kb import Item
 from actions.resolution import best_match
@@ -20,7 +20,7 @@ from actions.turn import AdvisorAction, DomainDict, EventType, Turn
 def stated_interests(turn: Turn) -> list[str]:
     """Interest tags named by a button (`interest:history`) or anywhere in the message, any language;
     a route named instead ("I love the Three Kingdoms") stands for the interests it is tagged with."""
-    tags = profile.parse_interests(turn.text, turn.item, turn.kb.tags("interest"))
+    tags = form_answers.parse_interests(turn.text, turn.item, turn.kb.tags("interest"))
     if tags or turn.text.startswith("/"):
         return tags
     route = best_match(turn, turn.text, ["route"])

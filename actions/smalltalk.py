@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from actions.answers import menu_buttons
 from actions.follow_up import follow_up_reply
+from actions.i18n import has_ui
 from actions.turn import AdvisorAction, DomainDict, EventType, Turn
 
 SMALLTALK_WITH_MENU = {"greet", "help"}
@@ -24,7 +25,7 @@ class ActionSmalltalk(AdvisorAction):
             reply = follow_up_reply(turn)
             if reply is not None:
                 return reply
-        intent = turn.intent if turn.kb.has_ui(f"smalltalk.{turn.intent}") else "help"
+        intent = turn.intent if has_ui(f"smalltalk.{turn.intent}") else "help"
         buttons = menu_buttons(turn) if intent in SMALLTALK_WITH_MENU else None
         turn.say(turn.ui(f"smalltalk.{intent}"), buttons)
         return []

@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import language
+from actions import i18n, language
 from actions.kb import KnowledgeBase, get_kb, query
 from actions.settings import Settings, get_settings
 
@@ -22,9 +22,11 @@ log = logging.getLogger(__name__)
 DomainDict = dict[str, Any]
 EventType = dict[str, Any]
 
-# Answers to these form questions are names, e-mails, countries: never a reason to switch language.
+# Answers to these form questions are names, e-mails, countries: never a reason to switch language
+# (a test checks they are form slots of the domain).
 FREE_FORM_SLOTS = {"contact_name", "contact_email", "country"}
 NOT_ANSWERS = {"stop", "change_language"}  # intents that interrupt a form rather than answer it
+SMALLTALK_INTENTS = ("greet", "goodbye", "thank", "help", "bot_challenge")  # answered by actions/smalltalk.py
 # intents that are no topic of the paper: never named as the "nearest topic" of an unanswered turn
 NOT_TOPICS = frozenset(
     {
@@ -38,11 +40,7 @@ NOT_TOPICS = frozenset(
         "select_item",
         "change_language",
         "forget_me",
-        "greet",
-        "goodbye",
-        "thank",
-        "bot_challenge",
-        "help",
+        *SMALLTALK_INTENTS,
     }
 )
 UNANSWERED = ("did_you_mean", "out_of_scope", "handoff", "fallback")
@@ -97,7 +95,8 @@ class Turn:
         return next(self.tracker.get_latest_entity_values("item"), None)
 
     def ui(self, key: str, **params: Any) -> str:
-        return self.kb.ui(key, self.lang, **params)
+        """What the assistant says (actions/i18n) in the reply language."""
+        return i18n.ui(key, self.lang, **params)
 
     def say(self, text: str, buttons: list[dict[str, str]] | None = None) -> None:
         if buttons:
@@ -131,6 +130,19 @@ class Turn:
     def close(self) -> None:
         """Ends the turn's reply with the language message the gateway relies on (CONTRACTS)."""
         self.dispatcher.utter_message(json_message={"language": self.lang, **self.custom})
+
+
+def form_slots(domain: DomainDict, *forms: str) -> list[str]:
+    """The slots the domain's forms ask for, of every form or of the forms named: the domain is the one
+    list of them, so cancelling, "forget me" and saving a lead clear exactly what the forms asked."""
+    declared = domain.get("forms") or {}
+    return sorted(
+        {
+            slot
+            for name in forms or declared
+            for slot in (declared.get(name) or {}).get("required_slots") or []
+        }
+    )
 
 
 def latest_text(tracker: Tracker) -> str:

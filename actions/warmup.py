@@ -1,9 +1,10 @@
-"""Loads the knowledge base, its query indexes and the language detector when the action server starts.
+"""Checks the assistant's strings and loads the knowledge base, its query indexes and the language
+detector when the action server starts.
 
 rasa_sdk imports every module of this package at start-up, so doing the slow first-use work here
 (jieba's and MeCab's dictionaries, TF-IDF per language, lingua's models: several seconds) keeps that
-delay off the first real user. Rasa itself imports only actions.tracker_store, never this module.
-Set ACTIONS_WARM_UP=false to skip it (e.g. for quick manual experiments). It also starts the
+delay off the first real user. Rasa itself imports nothing of this package (rasa_server/ holds what it loads).
+Set ACTIONS_WARM_UP=false to skip the loading (e.g. for quick manual experiments). It also starts the
 retention sweeper, which must run in the action server and nowhere else.
 """
 
@@ -13,8 +14,10 @@ import logging
 import os
 import time
 
+from actions.i18n import STRINGS
 from actions.retention import start_sweeper
 from actions.settings import get_settings
+from common.env import env_flag
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +33,8 @@ def warm_up() -> None:
     log.info("knowledge base and language detector ready in %.1f s", time.monotonic() - started)
 
 
-if os.environ.get("ACTIONS_WARM_UP", "true").strip().lower() not in {"0", "false", "no", "off"}:
+STRINGS.validate()  # a broken translation stops the start (a few ms), never a user's turn
+if env_flag(os.environ, "ACTIONS_WARM_UP", default=True):
     warm_up()
 
 # Retention of the tracker store and the leads, for as long as the action server runs (actions/retention.py).

@@ -1,4 +1,4 @@
-"""Headers every gateway response carries (issue 11, item 10), set as the response is prepared so
+"""Headers every gateway response carries, set as the response is prepared so
 that routing errors (404, 405), the API's JSON, the widget's assets and the Telegram webhook get them
 too. A response that sets its own (the demo page's policy, the staff console's) keeps it.
 

@@ -46,18 +46,6 @@ def data_key(data_dir: str, name: str) -> bytes:
     return key
 
 
-def env_flag(env: Mapping[str, str], name: str, default: bool = False) -> bool:
-    """A yes/no variable: 1/true/yes or 0/false/no (default when unset); the error names it."""
-    raw = env.get(name, "").strip().lower()
-    if not raw:
-        return default
-    if raw in ("0", "false", "no"):
-        return False
-    if raw in ("1", "true", "yes"):
-        return True
-    raise SettingsError(f"{name} must be 0 or 1, got {raw!r}")
-
-
 def env_choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
     """One of a fixed set of words (default when unset); the error lists them."""
     raw = env.get(name, "").strip().lower() or default

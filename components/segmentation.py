@@ -13,11 +13,13 @@ import re
 from functools import lru_cache
 from typing import Iterator, List, Tuple
 
+from common.scripts import HAN, HANGUL, KANA, chars
+
 Span = Tuple[str, int]  # (surface text, start offset)
 
-_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
-_HANGUL = r"\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f\u30fc"
+_KANA = chars(KANA)
+_HANGUL = HANGUL
+_CJK = HAN + KANA  # Chinese and Japanese runs, for jieba or MeCab
 _LETTERS = rf"[^\W_{_CJK}{_HANGUL}]"
 _RUNS = re.compile(
     rf"(?P<cjk>[{_CJK}]+)|(?P<hangul>[{_HANGUL}]+(?:[\s]*[{_HANGUL}]+)*)|(?P<word>{_LETTERS}+(?:['’\-]{_LETTERS}+)*)"

@@ -6,6 +6,7 @@ Shared by eval/score.py, benchmarks/bench.py and eval/selftest.py. Needs PyYAML 
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,10 @@ from pathlib import Path
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))  # the eval scripts run as scripts; common/ holds the project's lists
+from common.canonical import LANGUAGES, domain_intents, section_ids  # noqa: E402
+from common.scripts import CJK, chars  # noqa: E402
+
 HELDOUT_DIR = REPO_ROOT / "eval" / "unseen3"  # the headline set: written from the paper, frozen
 # Sets nobody has read the failures of (the headline set and the one before it): the scorer prints
 # only their tables and eval/offline.py refuses them, so they stay measurements.
@@ -25,10 +30,6 @@ NLU_DIR = REPO_ROOT / "data" / "nlu"
 ASKS_DIR = (
     REPO_ROOT / "actions" / "kb" / "data" / "asks"
 )  # the KB's typical questions: the search learns from them too
-LANGUAGES_FILE = REPO_ROOT / "actions" / "kb" / "data" / "languages.yml"  # the one list of languages
-LANGUAGES = tuple(
-    entry["code"] for entry in yaml.safe_load(LANGUAGES_FILE.read_text(encoding="utf-8"))["languages"]
-)
 EXPECTS = ("answer", "out_of_scope", "smalltalk")
 TURN_EXPECTS = EXPECTS + ("cited", "any")
 CLASSES = (
@@ -42,20 +43,8 @@ CLASSES = (
     "other",
 )
 NEAR_DUPLICATE = 0.8  # normalized similarity at which a held-out text counts as a copy
-DOMAIN_DIR = REPO_ROOT / "domain"
-
-
-def domain_intents(directory: Path = DOMAIN_DIR) -> frozenset[str]:
-    """The intents of the assistant's domain (its one list of them)."""
-    intents: set[str] = set()
-    for path in sorted(Path(directory).glob("*.yml")):
-        for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("intents") or []:
-            intents.add(next(iter(entry)) if isinstance(entry, dict) else str(entry))
-    return frozenset(intents)
-
-
 INTENTS = domain_intents()
-SECTION_IDS = frozenset([str(n) for n in range(1, 14)] + ["6.1", "6.2"])
+SECTION_IDS = section_ids()
 _ENTITY_ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 _EDGE_PUNCTUATION = " \t\n.,!?;:。、，！？；：~〜…\"'“”«»¡¿"
 
@@ -235,7 +224,7 @@ def other_heldout_texts(directory: Path) -> set[str]:
     return texts
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CJK = chars(CJK)
 
 
 def formulaic(text: str) -> bool:

@@ -42,10 +42,12 @@ from questions import (  # noqa: E402
     split_by_overlap,
 )
 
+from common.scripts import CYRILLIC, HAN, HANGUL, KANA, chars  # noqa: E402  (questions put the repo root on the path)
+
 DEFAULT_URL = "http://127.0.0.1:5005"
 RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
 PAPER_META = REPO_ROOT / "actions" / "kb" / "data" / "paper.yml"
-UI_DIR = REPO_ROOT / "actions" / "kb" / "data" / "ui"
+UI_DIR = REPO_ROOT / "actions" / "i18n"
 # Replies that do not answer: a "did you mean", "say it in other words" or "I could not understand".
 NON_ANSWER_KEYS = ("fallback.did_you_mean", "fallback.rephrase", "fallback.give_up")
 SMALLTALK_ALIKE = {"greet": ("greet", "help"), "help": ("help", "greet")}
@@ -53,7 +55,6 @@ _CITATION_GROUP = re.compile(r"[(（]([^()（）]*§[^()（）]*)[)）]")
 _SECTION_RANGE = re.compile(r"§\s*(\d+)\s*[-–—~〜]\s*§?\s*(\d+)")
 _SECTION_ID = re.compile(r"§\s*(\d+(?:\.\d+)?)")
 _URL_OR_EMAIL = re.compile(r"https?://\S+|\S+@\S+")
-_LATIN_LANGS = ("en", "de", "fr", "es")
 MIN_LATIN_LETTERS = 12
 MIN_LINGUA_CONFIDENCE = 0.5
 
@@ -136,20 +137,17 @@ def digit_runs(text: str) -> set[str]:
 # ---------------------------------------------------------------- reply language from the text
 
 
+_SCRIPTS = {"hangul": chars(HANGUL), "kana": chars(KANA), "han": chars(HAN), "cyrillic": chars(CYRILLIC)}
+
+
 def _script_counts(text: str) -> dict[str, int]:
     """Letters per script: hangul, kana, han, cyrillic, latin."""
-    counts = dict.fromkeys(("hangul", "kana", "han", "cyrillic", "latin"), 0)
+    counts = dict.fromkeys((*_SCRIPTS, "latin"), 0)
     for char in text:
-        code = ord(char)
-        if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
-            counts["hangul"] += 1
-        elif 0x3040 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF or 0xFF66 <= code <= 0xFF9F:
-            counts["kana"] += 1
-        elif 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
-            counts["han"] += 1
-        elif 0x0400 <= code <= 0x04FF:
-            counts["cyrillic"] += 1
-        elif char.isalpha() and code < 0x0250:
+        script = next((name for name, pattern in _SCRIPTS.items() if pattern.match(char)), None)
+        if script:
+            counts[script] += 1
+        elif char.isalpha() and ord(char) < 0x0250:
             counts["latin"] += 1
     return counts
 

@@ -9,8 +9,8 @@ export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2
 step() { echo; echo "=== $*"; }
 
 step "lint (ruff check, ruff format --check, mypy)"
-.venv/gateway/bin/ruff check bot actions components scripts tests eval benchmarks
-.venv/gateway/bin/ruff format --check bot actions components scripts tests eval benchmarks
+.venv/gateway/bin/ruff check bot actions common components rasa_server scripts tests eval benchmarks
+.venv/gateway/bin/ruff format --check bot actions common components rasa_server scripts tests eval benchmarks
 .venv/gateway/bin/python -m mypy  # mypy.ini: bot/ and actions/, strict, from the gateway environment
 
 step "gateway tests (.venv/gateway)"
@@ -18,7 +18,7 @@ step "gateway tests (.venv/gateway)"
 .venv/gateway/bin/python -m pytest tests/benchmarks -q -p no:cacheprovider
 
 step "knowledge base, tokenizer and action tests (.venv/rasa)"
-.venv/rasa/bin/python -m pytest tests/kb tests/nlu tests/actions -q -p no:cacheprovider
+.venv/rasa/bin/python -m pytest tests/common tests/kb tests/nlu tests/actions -q -p no:cacheprovider
 
 step "evaluation and benchmark tooling self-test (fake Rasa on 127.0.0.1)"
 .venv/rasa/bin/python eval/selftest.py

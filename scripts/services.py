@@ -35,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bot.logs import SECRET_VARIABLES, redact  # noqa: E402  (standard library only, like this script)
+from common.env import env_flag  # noqa: E402  (standard library only)
 
 VENV = ROOT / os.environ.get("VENV_DIR", ".venv")
 RASA_BIN = VENV / "rasa" / "bin"
@@ -42,7 +43,8 @@ GATEWAY_PY = VENV / "gateway" / "bin" / "python"
 MODEL_DIR = ROOT / "models"
 MODEL_NAME = "advisor"
 FINGERPRINT = MODEL_DIR / ".fingerprint"
-TRAINING_INPUTS = ("config.yml", "domain", "data", "components")
+# What the model learns from; common/scripts.py holds the Unicode ranges the tokenizer splits scripts by.
+TRAINING_INPUTS = ("config.yml", "domain", "data", "components", "common/scripts.py")
 MAX_RESTARTS = 5  # restarts of one instance of several before the launcher gives up
 
 
@@ -51,7 +53,11 @@ def log(message: str) -> None:
 
 
 def _env_flag(env: dict[str, str], name: str) -> bool:
-    return env.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+    """A yes/no setting; a word that is neither stops the launcher, naming the variable."""
+    try:
+        return env_flag(env, name)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def _redis_env(redis_url: str) -> dict[str, str]:

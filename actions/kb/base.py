@@ -1,26 +1,17 @@
-"""The loaded knowledge base: items in paper order, their localized text, UI strings and tags."""
+"""The loaded knowledge base: items in paper order, their localized text and tags."""
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Union
 
-from .model import KINDS, Item, KBError, Paper
+from .model import KINDS, Item, KBError, Paper, tag_group
 
 if TYPE_CHECKING:
     from .index import SearchIndex
 
 TEXT_FIELDS = ("title", "summary")
 DEFAULT_LANG = "en"
-TAG_GROUPS = {
-    "interest": "interests",
-    "interests": "interests",
-    "route": "interests",
-    "sector": "sectors",
-    "sectors": "sectors",
-    "opening": "sectors",
-}
 
 
 @dataclass(frozen=True)
@@ -36,7 +27,6 @@ class KBData:
     topics: dict[str, list[str]]
     tags: dict[str, dict[str, dict[str, dict[str, Any]]]]
     lexicon: dict[str, Any]
-    ui: dict[str, dict[str, str]]
     asks: dict[str, dict[str, list[str]]]
 
 
@@ -108,28 +98,17 @@ class KnowledgeBase:
             raise KBError(f"no text for item {item.ref!r}")
         return entry
 
-    def ui(self, key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
-        """A UI string (small talk, prompt, error, button) in `lang`, with `{param}` filled in."""
-        strings = self._data.ui.get(lang) or self._data.ui[DEFAULT_LANG]
-        if key not in strings:
-            raise KBError(f"ui/{DEFAULT_LANG}.yml: unknown UI key {key!r}")
-        return _fill(strings[key], key, params)
-
-    def has_ui(self, key: str) -> bool:
-        """Whether the UI strings define `key`."""
-        return key in self._data.ui[DEFAULT_LANG]
-
     def topic_items(self, intent: str) -> list[Item]:
         """The items that answer an intent (topics.yml); empty for intents with no KB topic."""
         return [self._by_ref[ref] for ref in self._data.topics.get(intent, [])]
 
     def tags(self, kind: str) -> list[str]:
         """Tag ids of one group: 'interest' (routes) or 'sector' (openings)."""
-        return list(self._data.tags[_tag_group(kind)])
+        return list(self._data.tags[tag_group(kind)])
 
     def tag_words(self, kind: str) -> dict[str, dict[str, list[str]]]:
         """Per tag, per language, the words users type for it."""
-        group = self._data.tags[_tag_group(kind)]
+        group = self._data.tags[tag_group(kind)]
         return {tag: {lang: entry["words"] for lang, entry in langs.items()} for tag, langs in group.items()}
 
     def tag_label(self, tag: str, lang: str = DEFAULT_LANG) -> str:
@@ -154,24 +133,3 @@ class KnowledgeBase:
         if isinstance(value, str):
             return [value.lstrip("§").strip()]
         return [sid for part in value for sid in self._cited_ids(part)]
-
-
-def _tag_group(kind: str) -> str:
-    """Map 'interest'/'route' and 'sector'/'opening' (singular or plural) to the tags.yml group."""
-    group = TAG_GROUPS.get(kind)
-    if group is None:
-        raise KBError(f"unknown tag kind {kind!r}; expected 'interest' or 'sector'")
-    return group
-
-
-def placeholders(template: str) -> set[str]:
-    """The `{param}` names a UI string expects."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
-
-
-def _fill(template: str, key: str, params: dict[str, Any]) -> str:
-    """Fill a UI template, naming the key when a parameter is missing."""
-    missing = placeholders(template) - params.keys()
-    if missing:
-        raise KBError(f"UI key {key!r} needs parameter(s) {', '.join(sorted(missing))}")
-    return template.format(**params)

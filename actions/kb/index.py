@@ -13,7 +13,7 @@ from sklearn.metrics.pairwise import linear_kernel
 
 from . import text as tx
 from .base import KnowledgeBase
-from .model import Item
+from .model import TAG_GROUPS, Item
 
 FUZZY_MIN_CHARS = 5  # shorter phrases must match exactly: one edit turns "road" into "rod"
 FUZZY_MAX_TOKENS = 300  # typo matching looks at the first tokens only, to stay fast on long input
@@ -138,8 +138,9 @@ class SearchIndex:
         self.items = {item.ref: item for item in kb.all_items()}
         self.order = {item.ref: n for n, item in enumerate(kb.all_items())}
         self.aliases = PhraseMatcher(self._alias_entries())
-        self.tags = {kind: PhraseMatcher(self._tag_entries(kind)) for kind in ("interest", "sector")}
-        self.tag_order = {kind: kb.tags(kind) for kind in ("interest", "sector")}
+        groups = dict.fromkeys(TAG_GROUPS.values())  # interests, sectors
+        self.tags = {group: PhraseMatcher(self._tag_entries(group)) for group in groups}
+        self.tag_order = {group: kb.tags(group) for group in groups}
         self.languages = PhraseMatcher(self._language_entries())
         lexicon = kb.lexicon
         self.ordinals = PhraseMatcher(

@@ -10,8 +10,8 @@ import jsonschema
 import yaml
 
 from . import schema
-from .base import DEFAULT_LANG, KBData, KnowledgeBase, placeholders
-from .model import KINDS, Author, Grant, Item, KBError, Paper
+from .base import DEFAULT_LANG, KBData, KnowledgeBase
+from .model import KINDS, Author, Grant, Item, KBError, Paper, tag_group
 
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
 LIST_KEYS = {"sections": "section", "routes": "route", "openings": "opening", "facts": "fact"}
@@ -32,10 +32,7 @@ def load_kb(data_dir: Path) -> KnowledgeBase:
     paper = _load_paper(data_dir, titles, funders, affiliations, languages)
     topics = _load_topics(data_dir, refs)
     lexicon = _load_lexicon(data_dir, languages)
-    ui = _load_ui(data_dir, languages)
-    return KnowledgeBase(
-        KBData(languages, names, words, items, texts, paper, topics, tags, lexicon, ui, asks)
-    )
+    return KnowledgeBase(KBData(languages, names, words, items, texts, paper, topics, tags, lexicon, asks))
 
 
 def _read(path: Path, data_dir: Path, file_schema: dict[str, Any]) -> Any:
@@ -148,7 +145,6 @@ def _load_items(data_dir: Path) -> dict[str, list[Item]]:
 
 def _check_item_refs(items: dict[str, list[Item]], section_ids: set[str], tags: dict[str, Any]) -> None:
     """Every cite names a section and every tag exists in its tags.yml group."""
-    tag_group = {"route": "interests", "opening": "sectors"}
     for kind, group in items.items():
         for item in group:
             for cite in item.cites:
@@ -157,9 +153,9 @@ def _check_item_refs(items: dict[str, list[Item]], section_ids: set[str], tags: 
                         f"items.yml: item {item.ref!r}, field 'cites': section {cite!r} does not exist"
                     )
             for tag in item.tags:
-                if tag not in tags[tag_group[kind]]:
+                if tag not in tags[tag_group(kind)]:
                     raise KBError(
-                        f"items.yml: item {item.ref!r}, field 'tags': {tag!r} is not in tags.yml {tag_group[kind]}"
+                        f"items.yml: item {item.ref!r}, field 'tags': {tag!r} is not in tags.yml {tag_group(kind)}"
                     )
 
 
@@ -290,36 +286,3 @@ def _load_lexicon(data_dir: Path, codes: tuple[str, ...]) -> dict[str, Any]:
     for group, per_lang in document.items():
         _require_langs(per_lang, codes, "lexicon.yml", group, "(languages)")
     return document
-
-
-def _load_ui(data_dir: Path, codes: tuple[str, ...]) -> dict[str, dict[str, str]]:
-    """UI strings per language, every key of English present in every language."""
-    ui_dir = data_dir / "ui"
-    strings: dict[str, dict[str, str]] = {
-        code: _read(ui_dir / f"{code}.yml", data_dir, schema.UI_FILE) for code in codes
-    }
-    reference = strings[DEFAULT_LANG]
-    if not reference:
-        raise KBError(f"ui/{DEFAULT_LANG}.yml: item '(file)', field '(root)': no UI strings")
-    for code in codes:
-        _check_ui_language(strings[code], reference, code)
-    return strings
-
-
-def _check_ui_language(strings: dict[str, str], reference: dict[str, str], code: str) -> None:
-    """Every English key exists in `code` with the same `{param}` placeholders, and nothing extra."""
-    rel = f"ui/{code}.yml"
-    for key, template in reference.items():
-        if key not in strings:
-            raise KBError(f"{rel}: item {key!r}, field 'value': missing translation")
-        try:
-            same = placeholders(strings[key]) == placeholders(template)
-        except ValueError as exc:
-            raise KBError(f"{rel}: item {key!r}, field 'value': malformed placeholder: {exc}") from exc
-        if not same:
-            raise KBError(
-                f"{rel}: item {key!r}, field 'value': placeholders differ from ui/{DEFAULT_LANG}.yml"
-            )
-    for key in strings:
-        if key not in reference:
-            raise KBError(f"{rel}: item {key!r}, field 'value': key not in ui/{DEFAULT_LANG}.yml")

@@ -5,10 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 KINDS = ("section", "route", "opening", "fact")
+# What callers call a kind of tag -> its group in tags.yml: routes are tagged with interests, openings
+# with sectors, so either name (singular or plural) means the same group.
+TAG_GROUPS = {
+    "interest": "interests",
+    "interests": "interests",
+    "route": "interests",
+    "sector": "sectors",
+    "sectors": "sectors",
+    "opening": "sectors",
+}
 
 
 class KBError(Exception):
     """KB data is invalid (the message names file, item and field) or a caller asked for something unknown."""
+
+
+def tag_group(kind: str) -> str:
+    """The tags.yml group of a tag kind: 'interest'/'route' or 'sector'/'opening', singular or plural."""
+    group = TAG_GROUPS.get(kind)
+    if group is None:
+        raise KBError(f"unknown tag kind {kind!r}; expected 'interest' or 'sector'")
+    return group
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, TypeVar
 from . import get_kb
 from . import text as tx
 from .index import OUT_OF_SCOPE_REF, Hit, Probe, SearchIndex
-from .model import KINDS, KBError, Match
+from .model import KINDS, KBError, Match, tag_group
 
 log = logging.getLogger(__name__)
 
@@ -182,16 +182,7 @@ def parse_language(text: Any) -> str | None:
 @_safe(list)
 def parse_tags(text: Any, kind: str) -> list[str]:
     """Interest tags ("interest"/"route") or sector tags ("sector"/"opening") named in the text, in tags.yml order."""
-    idx = index()
-    group = (
-        "interest"
-        if kind in ("interest", "interests", "route")
-        else "sector"
-        if kind in ("sector", "sectors", "opening")
-        else None
-    )
-    if group is None:
-        raise KBError(f"unknown tag kind {kind!r}; expected 'interest' or 'sector'")
+    idx, group = index(), tag_group(kind)
     found = {hit.payload for hit in outermost(idx.tags[group].find(Probe(text)))}
     return [tag for tag in idx.tag_order[group] if tag in found]
 

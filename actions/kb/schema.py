@@ -180,5 +180,3 @@ LEXICON = {
     ],
     "additionalProperties": False,
 }
-
-UI_FILE = {"type": "object", "additionalProperties": TEXT}

@@ -9,16 +9,19 @@ from typing import Any, Protocol
 
 import snowballstemmer
 
+from common.scripts import CJK, CYRILLIC, HAN, HANGUL, HANGUL_SYLLABLES, KANA, chars
+
 MAX_CHARS = 2000  # longer input is cut: a question never needs more, and matching stays fast
 STEM_LANGS = {"en": "english", "de": "german", "fr": "french", "es": "spanish", "ru": "russian"}
 LATIN_LANGS = ("en", "de", "fr", "es")
 WORD_RE = re.compile(r"[0-9a-z\u00c0-\u052f§]+(?:[.'’-][0-9a-z\u00c0-\u052f]+)*")
 SPLIT_RE = re.compile(r"[-'’.]")
-CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff]")
-HANGUL_RE = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
-KANA_RE = re.compile(r"[\u3040-\u30ff]")
-HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+CJK_RE = chars(CJK)
+HANGUL_RE = chars(HANGUL)
+KANA_RE = chars(KANA)
+HAN_RE = chars(HAN)
+CYRILLIC_RE = chars(CYRILLIC)
+HANGUL_WORD_RE = re.compile(f"[{HANGUL_SYLLABLES}]+")
 LATIN_RE = re.compile(r"[a-z]")
 SPACE_RE = re.compile(r"\s+")
 
@@ -150,7 +153,7 @@ def _ja_tokens(text: str) -> list[str]:
 def _ko_tokens(text: str) -> list[str]:
     """Korean character bigrams inside words: robust to particles without a morphological model."""
     tokens: list[str] = []
-    for chunk in re.findall(r"[\uac00-\ud7af]+", text):
+    for chunk in HANGUL_WORD_RE.findall(text):
         tokens.extend(chunk[i : i + 2] for i in range(max(1, len(chunk) - 1)))
     return tokens
 

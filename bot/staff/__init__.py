@@ -1,4 +1,4 @@
-"""The staff console at /staff (issue #13): accounts, leads, unanswered questions, usage, outreach.
+"""The staff console at /staff: accounts, leads, unanswered questions, usage, outreach.
 
 A sub-application of the gateway, so its session cookie, login and CSRF checks never touch the
 public chat API or Telegram. Accounts are made on the command line: `python -m bot.staff add-user`.

@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.i18n import t as common_t
+from bot.i18n import NATIVE_NAMES
 from bot.keys import ACCOUNTS
 from bot.staff.guards import StaffError, require_admin, t
 from bot.staff.render import render
@@ -45,7 +45,7 @@ def describe(request: web.Request, action: str, detail: dict[str, Any]) -> str:
     if action == "review_unanswered":
         return t(request, "audit_reviewed", count=detail.get("count"))
     if action == "broadcast":
-        languages = ", ".join(common_t("language_name", code) for code in detail.get("languages") or [])
+        languages = ", ".join(NATIVE_NAMES.get(code, code) for code in detail.get("languages") or [])
         parts = [t(request, "audit_broadcast", id=detail.get("id"), languages=languages)]
         if detail.get("topics"):
             topics = ", ".join(t(request, f"topic_{topic}") for topic in detail["topics"])
@@ -56,7 +56,7 @@ def describe(request: web.Request, action: str, detail: dict[str, Any]) -> str:
             parts.append(t(request, "audit_send_at", time=utc(float(detail["send_at"]), seconds=False)))
         return " · ".join(parts)
     if action == "test_broadcast":
-        language = common_t("language_name", detail.get("language"))
+        language = NATIVE_NAMES.get(detail.get("language") or "", detail.get("language") or "")
         return t(request, "audit_test", language=language, chat=detail.get("chat"))
     if action == "cancel_broadcast":
         was = detail.get("was")

@@ -68,7 +68,7 @@ async def review(request: web.Request) -> web.Response:
     user = request[USER]
     assert user is not None
     await request.app[ACCOUNTS].audit(user.name, "review_unanswered", count=count)
-    await flash(request, "flash_reviewed")
+    await flash(request, "flash_reviewed", count=count)
     raise web.HTTPSeeOther(f"/staff/unanswered?days={request.query.get('days', '7')}")
 
 

@@ -3,7 +3,7 @@ and of the paper's sections the usage page counts.
 
 The action server stores a lead's `sector` as tag ids joined by commas ("media,tourism", from
 actions/kb/data/tags.yml, group `sectors`) and `involvement` as one id ("capital", labelled
-`involvement.<id>` in actions/kb/data/ui/<lang>.yml). The console reads the same labels the assistant
+`involvement.<id>` in actions/i18n/<lang>.yml). The console reads the same labels the assistant
 shows visitors, so staff see "Film, TV and media" / "影视传媒", not `media`. An id without a label
 (an older or hand-made row) is shown as it is stored, never dropped.
 """
@@ -16,8 +16,9 @@ import yaml
 
 from bot.staff.topics import UI_DIR
 
-TAGS_FILE = UI_DIR.parent / "tags.yml"
-TEXT_DIR = UI_DIR.parent / "text"
+KB_DATA = UI_DIR.parent / "kb" / "data"  # the assistant's knowledge base (actions/kb/data)
+TAGS_FILE = KB_DATA / "tags.yml"
+TEXT_DIR = KB_DATA / "text"
 
 
 @functools.cache

@@ -21,9 +21,9 @@ from telegram.error import TelegramError
 
 from bot import keys
 from bot.i18n import LANGUAGES
-from bot.i18n import t as common_t
 from bot.keys import ACCOUNTS, LANG
 from bot.staff.guards import StaffError, require_admin, t
+from bot.staff.pages import language_name
 from bot.staff.render import flash, render
 from bot.telegram import i18n as telegram_i18n
 from bot.telegram.outreach.compose import MAX_LENGTH, ComposeError, Draft, Review, check, review
@@ -42,10 +42,6 @@ def outreach(request: web.Request) -> Outreach:
     if found is None:
         raise StaffError(503, "telegram_off")
     return found
-
-
-def language_name(language: str | None) -> str:
-    return common_t("language_name", language) if language else ""
 
 
 def compose_error(request: web.Request, error: ComposeError) -> StaffError:

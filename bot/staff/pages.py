@@ -12,8 +12,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp_session import get_session
 
-from bot.i18n import LANGUAGES
-from bot.i18n import t as common_t
+from bot.i18n import NATIVE_NAMES
 from bot.keys import ACCOUNTS, LANG, LEADS, LOGIN_LIMITS, STAFF_SETTINGS, USER
 from bot.staff import csv_export, labels
 from bot.staff.accounts import LoginResult
@@ -76,7 +75,7 @@ async def logout(request: web.Request) -> web.Response:
 
 def language_name(code: str | None) -> str:
     """ "de" -> "Deutsch" (each language in its own name, as the widget's menu shows it)."""
-    return common_t("language_name", code) if code in LANGUAGES else (code or "")
+    return NATIVE_NAMES[code] if code in NATIVE_NAMES else (code or "")
 
 
 def lead_filter(request: web.Request) -> LeadFilter:

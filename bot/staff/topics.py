@@ -1,6 +1,6 @@
 """Human names of the paper's topics (NLU intents) in the staff's language, from the KB's UI strings.
 
-The assistant's own "did you mean" buttons use `intent.<name>` from actions/kb/data/ui/<lang>.yml;
+The assistant's own "did you mean" buttons use `intent.<name>` from actions/i18n/<lang>.yml;
 the console reads the same labels so staff see the topic as users do, not as an intent id.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-UI_DIR = Path(__file__).resolve().parents[2] / "actions" / "kb" / "data" / "ui"
+UI_DIR = Path(__file__).resolve().parents[2] / "actions" / "i18n"
 
 
 @functools.cache

@@ -19,7 +19,7 @@ from telegram.ext import (
 )
 
 from bot import start_codes
-from bot.i18n import LANGUAGES, normalize_language
+from bot.i18n import LANGUAGES, NATIVE_NAMES, normalize_language
 from bot.i18n import t as common_t
 from bot.stores import StoreUnavailable
 from bot.telegram import i18n, render
@@ -29,13 +29,11 @@ from bot.telegram.state import Context, TelegramApp, chat_state, services
 
 log = logging.getLogger(__name__)
 
-# Commands that simply open a topic: the message Rasa receives (intent shortcuts, CONTRACTS.md).
+# Commands that simply open a topic: the message Rasa receives (intent shortcuts, CONTRACTS.md); the
+# ones that are start codes too send what their start code sends.
 TOPIC_COMMANDS = {
     "help": "/help",
-    "measures": "/list_measures",
-    "routes": "/list_routes",
-    "invest": "/investor_profile",
-    "source": "/paper_info",
+    **start_codes.TOPICS,
     "contact": "/human_handoff",
     "forget": "/forget_me",
 }
@@ -146,7 +144,7 @@ async def on_language_command(update: Update, context: Context) -> None:
     """/language: the eight languages as buttons, each named in its own language."""
     chat = update.effective_chat
     assert chat is not None
-    names = [(code, common_t("language_name", code)) for code in LANGUAGES]
+    names = [(code, NATIVE_NAMES[code]) for code in LANGUAGES]
     markup = render.language_keyboard(names)
     await say(context, chat.id, i18n.t("choose_language", reply_language(update, context)), markup)
 

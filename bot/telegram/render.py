@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import re
 import secrets
-from collections import OrderedDict
 from collections.abc import Iterable, MutableMapping
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -111,10 +110,6 @@ def resolve_callback(data: str, store: MutableMapping[str, str]) -> str | None:
     if data.startswith(SHORT_ID_PREFIX):
         return store.get(data[len(SHORT_ID_PREFIX) :])
     return None
-
-
-def new_button_store() -> MutableMapping[str, str]:
-    return OrderedDict()
 
 
 def keyboard(buttons: Iterable[Button], store: MutableMapping[str, str]) -> InlineKeyboardMarkup:

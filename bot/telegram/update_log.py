@@ -1,5 +1,5 @@
 """Telegram update ids already handled, kept in the gateway's SQLite state so that a restart does not
-answer an update twice (issue 11, item 8).
+answer an update twice.
 
 In polling mode PTB confirms updates to Telegram only with its next getUpdates call, so a gateway
 that stops (or is killed) re-fetches the last batch when it starts again; in webhook mode Telegram

@@ -11,8 +11,7 @@ from string import Template
 
 from aiohttp import web
 
-from bot.i18n import LANGUAGES, normalize_language
-from bot.i18n import t as gateway_t
+from bot.i18n import LANGUAGES, NATIVE_NAMES, normalize_language
 from bot.keys import ASSETS, WEB_SETTINGS
 from bot.web import i18n
 from bot.web.guards import accept_language
@@ -48,8 +47,7 @@ class Assets:
         strings = {
             lang: {
                 **i18n.prefixed("widget_", lang),
-                "error_rasa": i18n.t("error_rasa", lang),
-                "language_name": gateway_t("language_name", lang),
+                "language_name": NATIVE_NAMES[lang],
             }
             for lang in LANGUAGES
         }
@@ -116,15 +114,18 @@ def content_security_policy(request: web.Request) -> str:
 def _language_links(current: str) -> str:
     links = []
     for lang in LANGUAGES:
-        name = html.escape(gateway_t("language_name", lang))
+        name = html.escape(NATIVE_NAMES[lang])
         current_attr = ' aria-current="page"' if lang == current else ""
         links.append(f'<a href="?lang={lang}" lang="{lang}" hreflang="{lang}"{current_attr}>{name}</a>')
     return "\n".join(links)
 
 
 def _option_rows(lang: str) -> str:
+    """The widget's attributes explained; data-lang lists the supported languages (LANGUAGES, not a copy)."""
+    codes = i18n.t("list_separator", lang).join(LANGUAGES)
     return "\n".join(
-        f'<tr><th scope="row"><code>data-{name}</code></th><td>{html.escape(i18n.t("opt_" + name, lang))}</td></tr>'
+        f'<tr><th scope="row"><code>data-{name}</code></th>'
+        f"<td>{html.escape(i18n.t('opt_' + name, lang, languages=codes))}</td></tr>"
         for name in OPTIONS
     )
 

@@ -19,6 +19,7 @@ from limits.errors import StorageError
 from bot import forwarded
 from bot.forwarded import IpAddress, rate_key
 from bot.i18n import normalize_language
+from bot.i18n import t as common_t
 from bot.keys import LIMITS, VISITOR_LANGUAGE, WEB_SETTINGS
 from bot.origins import canonical_host, canonical_origin
 from bot.stores import StoreUnavailable, close_limits_storage, limits_storage
@@ -51,9 +52,16 @@ def accept_language(request: web.Request) -> str | None:
     return None
 
 
+def error_message(error: ApiError, lang: str | None) -> str:
+    """The localized message of an error; "temporarily unavailable" is said in the same words as on
+    Telegram (one string, bot/i18n's rasa_unavailable), the others are the web API's own."""
+    if error.code == "rasa":  # Rasa, the action server or a store is away
+        return common_t("rasa_unavailable", lang)
+    return i18n.t(f"error_{error.code}", lang, **error.params)
+
+
 def error_response(request: web.Request, error: ApiError) -> web.Response:
-    lang = request.get(VISITOR_LANGUAGE)
-    body = {"error": {"code": error.code, "message": i18n.t(f"error_{error.code}", lang, **error.params)}}
+    body = {"error": {"code": error.code, "message": error_message(error, request.get(VISITOR_LANGUAGE))}}
     return web.json_response(body, status=error.status, headers=error.headers)
 
 

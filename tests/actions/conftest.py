@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import warnings
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,9 @@ def kb():
     return get_kb()
 
 
-@pytest.fixture(scope="session")
-def rasa_domain():
-    """Rasa's own Domain object, for tests that drive Rasa's tracker store on a real file."""
+@lru_cache(maxsize=1)
+def load_rasa_domain():
+    """Rasa's own Domain object of the assistant's domain folder, loaded once."""
     from rasa.shared.core.domain import Domain
 
     with warnings.catch_warnings():  # Rasa 3.6 warns about removed auto-fill on every domain load
@@ -42,10 +43,22 @@ def rasa_domain():
         return Domain.load(str(ROOT / "domain"))
 
 
+@lru_cache(maxsize=1)
+def real_domain() -> dict[str, Any]:
+    """The assistant's real domain, as Rasa sends it to the action server with every action call."""
+    return load_rasa_domain().as_dict()
+
+
 @pytest.fixture(scope="session")
-def domain(rasa_domain) -> dict[str, Any]:
+def rasa_domain():
+    """Rasa's own Domain object, for tests that drive Rasa's tracker store on a real file."""
+    return load_rasa_domain()
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict[str, Any]:
     """The assistant's real domain, as Rasa sends it to the action server."""
-    return rasa_domain.as_dict()
+    return real_domain()
 
 
 def make_tracker(
@@ -88,9 +101,10 @@ def make_tracker(
 
 
 def run(action, tracker: Tracker, domain: dict[str, Any] | None = None):
-    """Runs one action; returns (messages, events) as Rasa would receive them."""
+    """Runs one action with the real domain (or the one given); returns (messages, events) as Rasa
+    would receive them."""
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, domain or {}))
+    events = asyncio.run(action.run(dispatcher, tracker, real_domain() if domain is None else domain))
     return dispatcher.messages, events
 
 

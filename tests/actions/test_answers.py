@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from actions import answers, rendering
+from actions import answers, best_guess, rendering
 from actions.follow_up import ActionSelectItem
+from actions.i18n import ui
 from actions.smalltalk import ActionSmalltalk
 from tests.actions.conftest import make_tracker, run, slot_events, texts
 
@@ -64,9 +65,13 @@ def test_measure_six_offers_its_subsections(kb):
     assert slot_events(events)["last_list"] == ["section:6.1", "section:6.2"]
 
 
-def test_unknown_measure_asks_which_with_the_list(kb):
-    messages, events = run(answers.ActionMeasureInfo(), make_tracker("/measure_info", "measure_info"))
-    assert texts(messages)[0].startswith(kb.ui("measure.unknown", "en"))
+@pytest.mark.parametrize(
+    "text, entities",
+    [("/measure_info", None), ('/measure_info{"item": "section:99"}', {"item": "section:99"})],  # start code
+)
+def test_unknown_measure_asks_which_with_the_list(kb, text, entities):
+    messages, events = run(answers.ActionMeasureInfo(), make_tracker(text, "measure_info", entities=entities))
+    assert texts(messages)[0].startswith(ui("measure.unknown", "en"))
     assert len(messages[0]["buttons"]) == 12
     assert len(slot_events(events)["last_list"]) == 12
 
@@ -74,7 +79,7 @@ def test_unknown_measure_asks_which_with_the_list(kb):
 def test_list_of_measures_is_numbered_cited_and_clickable(kb):
     messages, events = run(answers.ActionListMeasures(), make_tracker("列出所有措施", "list_measures"))
     lines = texts(messages)[0].splitlines()
-    assert lines[0] == kb.ui("measures.intro", "zh")
+    assert lines[0] == ui("measures.intro", "zh")
     assert lines[1] == f"1. {kb.text(kb.get('section', '1'), 'title', 'zh')} (§1)"
     assert lines[12].startswith("12. ") and lines[12].endswith("(§12)")
     buttons = messages[0]["buttons"]
@@ -104,7 +109,7 @@ def test_the_three_kingdoms_one_picks_by_name_within_the_last_list(kb):
 
 def test_picking_without_a_list_says_so_with_the_menu(kb):
     messages, _ = run(ActionSelectItem(), make_tracker("the third one", "select_item"))
-    assert texts(messages) == [kb.ui("select.no_list", "en")]
+    assert texts(messages) == [ui("select.no_list", "en")]
     assert [b["payload"] for b in messages[0]["buttons"]][0] == "/list_measures"
 
 
@@ -113,7 +118,7 @@ def test_ordinal_beyond_the_list_asks_again_with_the_list(kb):
     messages, _ = run(
         ActionSelectItem(), make_tracker("the fifth one", "select_item", slots={"last_list": shown})
     )
-    assert texts(messages)[0].startswith(kb.ui("select.unknown", "en"))
+    assert texts(messages)[0].startswith(ui("select.unknown", "en"))
     assert len(messages[0]["buttons"]) == 2
 
 
@@ -151,7 +156,7 @@ def test_openings_list_and_one_opening(kb):
     )
     buttons = messages[0]["buttons"]
     assert len(buttons) == len(kb.items("opening")) + 1
-    assert buttons[-1] == {"title": kb.ui("button.investor_profile", "en"), "payload": "/investor_profile"}
+    assert buttons[-1] == {"title": ui("button.investor_profile", "en"), "payload": "/investor_profile"}
     opening = kb.items("opening")[0]
     messages, _ = run(
         answers.ActionInvestmentOpenings(),
@@ -160,22 +165,7 @@ def test_openings_list_and_one_opening(kb):
     assert texts(messages) == [rendering.item_answer(kb, opening, "en")]
 
 
-@pytest.mark.parametrize(
-    "intent",
-    [
-        "government_role",
-        "investor_protection",
-        "smart_industry",
-        "publicity",
-        "talent",
-        "environment",
-        "trends",
-        "differentiation",
-        "international_cooperation",
-        "conclusion",
-        "figures",
-    ],
-)
+@pytest.mark.parametrize("intent", best_guess.TOPIC_INTENTS)
 def test_every_topic_paragraph_ends_with_its_citation(kb, intent):
     messages, _ = run(answers.ActionAnswerTopic(), make_tracker("?", intent, slots={"language": "fr"}))
     answer = texts(messages)[0]
@@ -194,16 +184,16 @@ def test_publicity_answer_cites_section_nine_and_the_online_figure(kb):
 @pytest.mark.parametrize("intent", ["greet", "goodbye", "thank", "help", "bot_challenge", "affirm", "deny"])
 def test_smalltalk_has_no_citation(kb, intent):
     messages, _ = run(ActionSmalltalk(), make_tracker("?", intent, slots={"language": "ko"}))
-    assert texts(messages) == [kb.ui(f"smalltalk.{intent}", "ko")]
+    assert texts(messages) == [ui(f"smalltalk.{intent}", "ko")]
     assert "§" not in texts(messages)[0]
     assert closing(messages) == {"language": "ko"}
 
 
 def test_greeting_in_spanish_answers_in_spanish_with_the_menu(kb):
     messages, events = run(ActionSmalltalk(), make_tracker("¡Hola!", "greet"))
-    assert texts(messages) == [kb.ui("smalltalk.greet", "es")]
+    assert texts(messages) == [ui("smalltalk.greet", "es")]
     assert messages[0]["buttons"][0] == {
-        "title": kb.ui("button.list_measures", "es"),
+        "title": ui("button.list_measures", "es"),
         "payload": "/list_measures",
     }
     assert slot_events(events)["language"] == "es"
@@ -239,7 +229,7 @@ def test_a_failing_action_apologizes_in_the_users_language(kb, monkeypatch):
     messages, events = run(
         answers.ActionAnswerTopic(), make_tracker("Wie steht es um die Talente?", "talent")
     )
-    assert texts(messages) == [kb.ui("error.generic", "de")]
+    assert texts(messages) == [ui("error.generic", "de")]
     assert closing(messages) == {"language": "de"}
 
 
@@ -287,7 +277,7 @@ def test_a_question_about_another_province_gets_the_honest_not_covered_reply(kb,
         "list_measures": answers.ActionListMeasures(),
     }[intent]
     messages, _ = run(action, make_tracker(text, intent))
-    assert texts(messages)[0] == kb.ui("out_of_scope", lang)
+    assert texts(messages)[0] == ui("out_of_scope", lang)
     assert "§" not in " ".join(texts(messages))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from actions import dialogue
+from actions.i18n import ui
 from tests.actions.conftest import make_tracker, run, slot_events, texts
 
 
@@ -11,7 +12,7 @@ def test_answer_in_german_switches_and_remembers_the_choice(kb):
         dialogue.ActionChangeLanguage(),
         make_tracker("answer in German", "change_language", slots={"language": "en"}),
     )
-    assert texts(messages) == [kb.ui("language.changed", "de", name=kb.language_name("de", "de"))]
+    assert texts(messages) == [ui("language.changed", "de", name=kb.language_name("de", "de"))]
     assert slot_events(events) == {"language": "de", "language_explicit": True, "language_from_user": True}
     assert messages[-1]["custom"] == {"language": "de"}
 
@@ -21,7 +22,7 @@ def test_language_button_payload_switches(kb):
         '/change_language{"item":"language:ja"}', "change_language", entities={"item": "language:ja"}
     )
     messages, events = run(dialogue.ActionChangeLanguage(), tracker)
-    assert texts(messages) == [kb.ui("language.changed", "ja", name=kb.language_name("ja", "ja"))]
+    assert texts(messages) == [ui("language.changed", "ja", name=kb.language_name("ja", "ja"))]
     assert slot_events(events)["language_explicit"] is True
 
 
@@ -30,7 +31,7 @@ def test_unnamed_language_offers_the_eight_languages(kb):
         dialogue.ActionChangeLanguage(),
         make_tracker("/change_language", "change_language", slots={"language": "ru"}),
     )
-    assert texts(messages) == [kb.ui("language.ask", "ru")]
+    assert texts(messages) == [ui("language.ask", "ru")]
     assert [b["payload"] for b in messages[0]["buttons"]] == [
         f'/change_language{{"item": "language:{code}"}}' for code in kb.languages
     ]
@@ -50,7 +51,7 @@ def test_out_of_scope_is_honest_uncited_and_offers_a_person(kb):
         dialogue.ActionOutOfScope(),
         make_tracker("what is the tax rate for foreign companies", "out_of_scope"),
     )
-    assert texts(messages) == [kb.ui("out_of_scope", "en")]
+    assert texts(messages) == [ui("out_of_scope", "en")]
     assert "§" not in texts(messages)[0] and "%" not in texts(messages)[0]
     assert messages[0]["buttons"][0]["payload"] == "/human_handoff"
 
@@ -58,7 +59,7 @@ def test_out_of_scope_is_honest_uncited_and_offers_a_person(kb):
 def test_handoff_leaves_the_turn_open_for_the_contact_form(kb, monkeypatch):
     monkeypatch.setenv("ADVISOR_STAFF_CONTACT", "staff@example.org")
     messages, _ = run(dialogue.ActionHumanHandoff(), make_tracker("我想和真人谈谈", "human_handoff"))
-    assert texts(messages) == [kb.ui("human.intro_with_contact", "zh", contact="staff@example.org")]
+    assert texts(messages) == [ui("human.intro_with_contact", "zh", contact="staff@example.org")]
     assert not any(m.get("custom") for m in messages)
 
 
@@ -71,18 +72,18 @@ def test_did_you_mean_offers_localized_intents_with_the_named_item(kb):
     ]
     tracker = make_tracker("Maßnahme 9 bitte erklären wie", "nlu_fallback", intent_ranking=ranking)
     messages, _ = run(dialogue.ActionAskAffirmation(), tracker)
-    assert texts(messages) == [kb.ui("fallback.did_you_mean", "de")]
+    assert texts(messages) == [ui("fallback.did_you_mean", "de")]
     buttons = messages[0]["buttons"]
     section = kb.get("section", "9")
     assert buttons == [
         {
             "title": dialogue.rendering.shorten(
-                f"{kb.ui('intent.measure_info', 'de')}: {kb.text(section, 'title', 'de')}"
+                f"{ui('intent.measure_info', 'de')}: {kb.text(section, 'title', 'de')}"
             ),
             "payload": '/measure_info{"item": "section:9"}',
         },
-        {"title": kb.ui("intent.publicity", "de"), "payload": "/publicity"},
-        {"title": kb.ui("button.something_else", "de"), "payload": "/out_of_scope"},
+        {"title": ui("intent.publicity", "de"), "payload": "/publicity"},
+        {"title": ui("button.something_else", "de"), "payload": "/out_of_scope"},
     ]
     assert messages[-1]["custom"] == {"language": "de", "outcome": "did_you_mean", "topic": "measure_info"}
 
@@ -91,11 +92,11 @@ def test_rephrase_and_give_up_are_localized(kb):
     messages, _ = run(
         dialogue.ActionAskRephrase(), make_tracker("blorp", "nlu_fallback", slots={"language": "fr"})
     )
-    assert texts(messages) == [kb.ui("fallback.rephrase", "fr")]
+    assert texts(messages) == [ui("fallback.rephrase", "fr")]
     messages, events = run(
         dialogue.ActionDefaultFallback(), make_tracker("blorp", "nlu_fallback", slots={"language": "fr"})
     )
-    assert texts(messages) == [kb.ui("fallback.give_up", "fr")]
+    assert texts(messages) == [ui("fallback.give_up", "fr")]
     assert events[0] == {"event": "rewind", "timestamp": None}
     assert messages[-1]["custom"] == {"language": "fr", "outcome": "fallback"}
 
@@ -128,7 +129,7 @@ def test_stop_cancels_a_running_form_and_forgets_its_answers(kb, domain):
         slots={"requested_slot": "country", "sector": ["media"]},
     )
     messages, events = run(dialogue.ActionCancelForm(), tracker, domain)
-    assert texts(messages) == [kb.ui("form.cancelled", "ru")]
+    assert texts(messages) == [ui("form.cancelled", "ru")]
     assert {"event": "active_loop", "name": None, "timestamp": None} in events
     slots = slot_events(events)
     assert slots["requested_slot"] is None and slots["sector"] is None and slots["contact_email"] is None
@@ -136,5 +137,5 @@ def test_stop_cancels_a_running_form_and_forgets_its_answers(kb, domain):
 
 def test_stop_without_a_form_says_there_is_nothing_to_cancel(kb):
     messages, events = run(dialogue.ActionCancelForm(), make_tracker("cancel", "stop"))
-    assert texts(messages) == [kb.ui("form.nothing_to_cancel", "en")]
+    assert texts(messages) == [ui("form.nothing_to_cancel", "en")]
     assert slot_events(events)["requested_slot"] is None

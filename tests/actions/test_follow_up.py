@@ -6,6 +6,7 @@ import pytest
 
 from actions.best_guess import ActionBestGuess
 from actions.follow_up import ActionSelectItem
+from actions.i18n import ui
 from actions.kb import query
 from actions.smalltalk import ActionSmalltalk
 from tests.actions.conftest import make_tracker, run, texts
@@ -54,7 +55,7 @@ def test_any_others_after_a_recommendation_lists_every_route():
 
 def test_a_why_with_nothing_shown_is_ordinary_small_talk(kb):
     messages, _ = run(ActionSmalltalk(), make_tracker("why?", "help"))
-    assert texts(messages)[0].startswith(kb.ui("smalltalk.help", "en")[:20])
+    assert texts(messages)[0].startswith(ui("smalltalk.help", "en")[:20])
 
 
 def test_why_after_a_list_alone_explains_its_first_item():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions import contact, investor, leads
+from actions.i18n import ui
 from actions.settings import get_settings
 from tests.actions.conftest import make_tracker, run, slot_events, texts
 
@@ -74,7 +75,7 @@ def test_country_must_be_a_short_name(kb, domain):
         form_answer("investor_form", "country", "12345", slots={"language": "es"}),
         domain,
     )
-    assert texts(messages) == [kb.ui("form.invalid_country", "es")]
+    assert texts(messages) == [ui("form.invalid_country", "es")]
     assert slot_events(events)["country"] is None
 
 
@@ -87,11 +88,11 @@ def test_investor_matches_fit_the_sector_cite_and_leave_the_turn_to_the_contact_
     messages, events = run(investor.ActionInvestorMatches(), tracker)
     answer = texts(messages)[0]
     assert answer.startswith(
-        kb.ui(
+        ui(
             "investor.intro",
             "de",
             sectors=kb.tag_label("media", "de"),
-            involvement=kb.ui("involvement.capital", "de"),
+            involvement=ui("involvement.capital", "de"),
             country="Deutschland",
         )
     )
@@ -104,10 +105,10 @@ def test_investor_matches_fit_the_sector_cite_and_leave_the_turn_to_the_contact_
 
 def test_consent_question_has_yes_and_no(kb):
     messages, _ = run(contact.ActionAskConsent(), make_tracker("x", "inform", slots={"language": "fr"}))
-    assert texts(messages) == [kb.ui("form.ask_consent", "fr")]
+    assert texts(messages) == [ui("form.ask_consent", "fr")]
     assert [(b["title"], b["payload"]) for b in messages[0]["buttons"]] == [
-        (kb.ui("button.yes", "fr"), "/affirm"),
-        (kb.ui("button.no", "fr"), "/deny"),
+        (ui("button.yes", "fr"), "/affirm"),
+        (ui("button.no", "fr"), "/deny"),
     ]
     assert messages[-1]["custom"] == {"language": "fr"}
 
@@ -154,7 +155,7 @@ def test_name_and_email_are_validated(kb, domain):
         form_answer("contact_form", "contact_name", "R2D2", slots={"consent": True}),
         domain,
     )
-    assert texts(messages) == [kb.ui("form.invalid_contact_name", "en")]
+    assert texts(messages) == [ui("form.invalid_contact_name", "en")]
     messages, events = run(
         contact.ValidateContactForm(),
         form_answer(
@@ -162,7 +163,7 @@ def test_name_and_email_are_validated(kb, domain):
         ),
         domain,
     )
-    assert texts(messages) == [kb.ui("form.invalid_contact_email", "ja")]
+    assert texts(messages) == [ui("form.invalid_contact_email", "ja")]
     assert slot_events(events)["contact_email"] is None
     _, events = run(
         contact.ValidateContactForm(),
@@ -180,10 +181,10 @@ def test_a_name_answer_does_not_switch_the_language(kb):
         slots={"requested_slot": "contact_name", "language": "ko"},
     )
     messages, _ = run(contact.ActionAskContactEmail(), tracker)
-    assert texts(messages) == [kb.ui("form.ask_contact_email", "ko")]
+    assert texts(messages) == [ui("form.ask_contact_email", "ko")]
 
 
-def test_lead_is_stored_with_language_and_channel_after_consent(kb):
+def test_lead_is_stored_with_language_and_channel_after_consent(kb, domain):
     slots = {
         "consent": True,
         "contact_name": "Anna",
@@ -201,19 +202,20 @@ def test_lead_is_stored_with_language_and_channel_after_consent(kb):
         metadata={"channel": "telegram", "language": "de"},
     )
     messages, events = run(contact.ActionSaveLead(), tracker)
-    assert texts(messages) == [kb.ui("lead.saved", "de", name="Anna")]
+    assert texts(messages) == [ui("lead.saved", "de", name="Anna")]
     stored = leads.leads_of(get_settings().leads_path, "telegram:42")
     assert [
         (lead.name, lead.email, lead.sector, lead.involvement, lead.country, lead.language, lead.channel)
         for lead in stored
     ] == [("Anna", "anna@example.com", "media,tourism", "capital", "Austria", "de", "telegram")]
-    assert all(value is None for name, value in slot_events(events).items() if name in contact.CONTACT_SLOTS)
+    cleared = {name for name, value in slot_events(events).items() if value is None}
+    assert cleared == {"consent", "contact_name", "contact_email", "sector", "involvement", "country"}
 
 
 def test_nothing_is_stored_without_consent(kb):
     slots = {"consent": False, "contact_name": "Anna", "contact_email": "anna@example.com"}
     messages, _ = run(contact.ActionSaveLead(), make_tracker("no", "deny", slots=slots))
-    assert texts(messages) == [kb.ui("lead.declined", "en")]
+    assert texts(messages) == [ui("lead.declined", "en")]
     assert leads.leads_of(get_settings().leads_path, "web:test-session") == []
 
 

@@ -6,12 +6,11 @@ import pytest
 
 from actions.kb import query
 from actions.language import LanguageInputs, detect, is_long, resolve
-
-LANGS = ("en", "zh", "ru", "ja", "ko", "de", "fr", "es")
+from common.canonical import LANGUAGES
 
 
 def choose(**kwargs):
-    return resolve(LanguageInputs(**kwargs), LANGS, 0.7, query.parse_language)
+    return resolve(LanguageInputs(**kwargs), LANGUAGES, 0.7, query.parse_language)
 
 
 @pytest.mark.parametrize(
@@ -55,7 +54,7 @@ def test_unclear_message_falls_back_to_channel_hint_then_previous_then_english()
 
 
 def test_button_payloads_carry_no_language():
-    assert detect('/measure_info{"item":"section:9"}', LANGS) is None
+    assert detect('/measure_info{"item":"section:9"}', LANGUAGES) is None
     assert choose(text='/measure_info{"item":"section:9"}', previous="fr").code == "fr"
 
 

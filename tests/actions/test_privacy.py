@@ -6,6 +6,7 @@ import json
 import sqlite3
 
 from actions import leads, privacy
+from actions.i18n import ui
 from actions.settings import get_settings
 from tests.actions.conftest import make_tracker, run, slot_events, texts
 
@@ -29,7 +30,7 @@ def store_lead(sender: str) -> None:
 def test_forget_me_asks_for_confirmation_first(kb):
     store_lead("web:test-session")
     messages, _ = run(privacy.ActionForgetMe(), make_tracker("Lösche meine Daten", "forget_me"))
-    assert texts(messages) == [kb.ui("forget.confirm", "de")]
+    assert texts(messages) == [ui("forget.confirm", "de")]
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
     assert messages[-1]["custom"] == {"language": "de"}
     assert len(leads.leads_of(get_settings().leads_path, "web:test-session")) == 1
@@ -41,7 +42,7 @@ def test_yes_deletes_only_this_senders_leads_and_marks_the_reply_forgotten(kb, d
     messages, events = run(
         privacy.ActionForgetMe(), make_tracker("/affirm", "affirm", slots={"language": "es"}), domain
     )
-    assert texts(messages) == [kb.ui("forget.done", "es")]
+    assert texts(messages) == [ui("forget.done", "es")]
     assert messages[-1]["custom"] == {"language": "es", "forgotten": True}
     assert leads.leads_of(get_settings().leads_path, "web:test-session") == []
     assert len(leads.leads_of(get_settings().leads_path, "telegram:7")) == 1
@@ -51,7 +52,7 @@ def test_yes_deletes_only_this_senders_leads_and_marks_the_reply_forgotten(kb, d
 def test_no_keeps_everything(kb):
     store_lead("web:test-session")
     messages, _ = run(privacy.ActionForgetMe(), make_tracker("/deny", "deny"))
-    assert texts(messages) == [kb.ui("forget.kept", "en")]
+    assert texts(messages) == [ui("forget.kept", "en")]
     assert "forgotten" not in messages[-1]["custom"]
     assert len(leads.leads_of(get_settings().leads_path, "web:test-session")) == 1
 
@@ -117,7 +118,7 @@ async def test_rows_deleted_by_an_action_come_back_with_rasas_save(rasa_domain, 
 
 
 async def test_forgotten_conversation_is_deleted_for_good_and_others_stay(rasa_domain, tmp_path):
-    from actions.tracker_store import ForgetfulSQLTrackerStore
+    from rasa_server.tracker_store import ForgetfulSQLTrackerStore
 
     path = tmp_path / "tracker.sqlite3"
     store = make_store(ForgetfulSQLTrackerStore, rasa_domain, path)
@@ -155,7 +156,7 @@ async def test_forgotten_conversation_is_deleted_for_good_and_others_stay(rasa_d
 
 
 async def test_the_marker_counts_only_in_the_turn_being_saved(rasa_domain, tmp_path):
-    from actions.tracker_store import ForgetfulSQLTrackerStore, forgotten_in_latest_turn
+    from rasa_server.tracker_store import ForgetfulSQLTrackerStore, forgotten_in_latest_turn
 
     turns = [
         conversation_turn("/affirm", "affirm", "action_forget_me", "Done", {"forgotten": True}),

@@ -12,6 +12,7 @@ from contextlib import closing
 from datetime import datetime, timedelta, timezone
 
 from actions import analytics_texts, contact, leads, privacy, retention
+from actions.i18n import ui
 from actions.settings import get_settings
 from tests.actions.conftest import make_tracker, run, texts
 from tests.actions.test_privacy import (
@@ -48,7 +49,7 @@ def age_events(path, sender: str, days: float) -> None:
 
 
 async def tracker_with(rasa_domain, path, conversations: dict[str, int]):
-    from actions.tracker_store import ForgetfulSQLTrackerStore
+    from rasa_server.tracker_store import ForgetfulSQLTrackerStore
 
     store = make_store(ForgetfulSQLTrackerStore, rasa_domain, path)
     for sender, turns in conversations.items():
@@ -74,7 +75,7 @@ async def test_forget_me_deletes_the_stored_conversation_itself(
     get_settings.cache_clear()
     store_lead("web:test-session")
     messages = await arun(privacy.ActionForgetMe(), make_tracker("/affirm", "affirm"), domain)
-    assert texts(messages) == [kb.ui("forget.done", "en")]
+    assert texts(messages) == [ui("forget.done", "en")]
     assert messages[-1]["custom"]["forgotten"] is True
     assert stored_rows(path, "web:test-session") == 0 and stored_rows(path, "web:other") > 0
 
@@ -94,7 +95,7 @@ async def test_a_forget_me_that_fails_says_so_and_claims_nothing(
     messages = await arun(
         privacy.ActionForgetMe(), make_tracker("/affirm", "affirm", slots={"language": "de"}), domain
     )
-    assert texts(messages) == [kb.ui("forget.failed", "de")]
+    assert texts(messages) == [ui("forget.failed", "de")]
     assert "forgotten" not in messages[-1]["custom"]
     assert stored_rows(path, "web:test-session") > 0
 
@@ -103,7 +104,7 @@ def test_a_failing_leads_database_is_retried_then_reported(kb, domain):
     store_lead("web:test-session")
     refuse_deletes(get_settings().leads_path, "leads")
     messages, _ = run(privacy.ActionForgetMe(), make_tracker("/affirm", "affirm"), domain)
-    assert texts(messages) == [kb.ui("forget.failed", "en")]
+    assert texts(messages) == [ui("forget.failed", "en")]
     assert len(leads.leads_of(get_settings().leads_path, "web:test-session")) == 1
 
 
@@ -133,7 +134,7 @@ def test_forget_me_deletes_the_senders_question_texts_kept_for_staff(kb, domain)
     data_dir = get_settings().data_dir
     gateway_questions(data_dir, {"what about a visa?": "web:test-session", "and taxes?": "web:other"})
     messages, _ = run(privacy.ActionForgetMe(), make_tracker("/affirm", "affirm"), domain)
-    assert texts(messages) == [kb.ui("forget.done", "en")]
+    assert texts(messages) == [ui("forget.done", "en")]
     assert gateway_texts(data_dir) == ["and taxes?"]
 
 
@@ -142,7 +143,7 @@ def test_a_forget_me_whose_question_texts_cannot_be_deleted_says_so(kb, domain):
     gateway_questions(data_dir, {"what about a visa?": "web:test-session"})
     refuse_deletes(data_dir / analytics_texts.DB_FILE, "unanswered")
     messages, _ = run(privacy.ActionForgetMe(), make_tracker("/affirm", "affirm"), domain)
-    assert texts(messages) == [kb.ui("forget.failed", "en")]
+    assert texts(messages) == [ui("forget.failed", "en")]
     assert "forgotten" not in messages[-1]["custom"]
     assert gateway_texts(data_dir) == ["what about a visa?"]
 
@@ -224,9 +225,9 @@ def test_a_sender_leaves_at_most_a_few_leads_a_day(kb):
     slots = {"consent": True, "contact_name": "Anna", "contact_email": "anna@example.com"}
     for _ in range(get_settings().leads_per_day):
         messages, _ = run(contact.ActionSaveLead(), make_tracker("yes", "affirm", slots=slots))
-        assert texts(messages) == [kb.ui("lead.saved", "en", name="Anna")]
+        assert texts(messages) == [ui("lead.saved", "en", name="Anna")]
     messages, _ = run(contact.ActionSaveLead(), make_tracker("yes", "affirm", slots=slots))
-    assert texts(messages) == [kb.ui("lead.limit", "en")]
+    assert texts(messages) == [ui("lead.limit", "en")]
     assert len(leads.leads_of(get_settings().leads_path, "web:test-session")) == get_settings().leads_per_day
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions import answers, best_guess, retrieval
+from actions.i18n import ui
 from tests.actions.conftest import make_tracker, run, texts
 
 
@@ -79,7 +80,7 @@ def test_an_unsure_question_is_answered_when_the_kb_agrees_with_the_classifier(k
     )
     messages, _ = run(best_guess.ActionBestGuess(), tracker)
     assert "§10" in texts(messages)[0]
-    assert kb.ui("fallback.did_you_mean", "en") not in texts(messages)[0]
+    assert ui("fallback.did_you_mean", "en") not in texts(messages)[0]
 
 
 def test_gibberish_still_asks_did_you_mean(kb):
@@ -88,7 +89,7 @@ def test_gibberish_still_asks_did_you_mean(kb):
         best_guess.ActionBestGuess(),
         make_tracker("asdkjh qwpoe zzkx", "nlu_fallback", intent_ranking=ranking),
     )
-    assert texts(messages)[0] == kb.ui("fallback.did_you_mean", "en")
+    assert texts(messages)[0] == ui("fallback.did_you_mean", "en")
 
 
 def test_an_unsure_out_of_scope_question_gets_the_honest_reply(kb):
@@ -97,4 +98,4 @@ def test_an_unsure_out_of_scope_question_gets_the_honest_reply(kb):
         best_guess.ActionBestGuess(),
         make_tracker("what's the tax rate?", "nlu_fallback", intent_ranking=ranking),
     )
-    assert texts(messages)[0] == kb.ui("out_of_scope", "en")
+    assert texts(messages)[0] == ui("out_of_scope", "en")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions import best_guess, routes
+from actions.i18n import ui
 from tests.actions.conftest import make_tracker, run, slot_events, texts
 
 
@@ -19,7 +20,7 @@ from tests.actions.conftest import make_tracker, run, slot_events, texts
 def test_an_interest_named_up_front_gets_suggestions_at_once(kb, text, lang, route):
     messages, events = run(routes.ActionRecommendRoutes(), make_tracker(text, "recommend_route"))
     answer = texts(messages)[0]
-    assert answer.startswith(kb.ui("recommend.intro", lang))
+    assert answer.startswith(ui("recommend.intro", lang))
     assert f"route:{route}" in slot_events(events)["last_list"]
     assert kb.citation(kb.get("route", route)) in answer
     assert messages[-1]["custom"] == {"language": lang}
@@ -30,7 +31,7 @@ def test_no_interest_lists_every_route_with_a_line_and_the_interests_as_buttons(
         routes.ActionRecommendRoutes(), make_tracker("which route suits me?", "recommend_route")
     )
     answer = texts(messages)[0]
-    assert answer.startswith(kb.ui("recommend.overview", "en"))
+    assert answer.startswith(ui("recommend.overview", "en"))
     for route in kb.items("route"):
         assert kb.text(route, "title", "en") in answer
     assert [b["payload"] for b in messages[0]["buttons"]] == [

@@ -1,21 +1,17 @@
-"""The gateway's languages agree with the canonical list in the knowledge base, and strings are complete."""
+"""The gateway's strings folders hold exactly the canonical languages, and strings are complete."""
 
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.i18n import LANGUAGES, keys, normalize_language, t
 
-CANONICAL = Path(__file__).resolve().parents[2] / "actions" / "kb" / "data" / "languages.yml"
+GATEWAY = Path(__file__).resolve().parents[2] / "bot"
 
 
-def canonical_codes():
-    return tuple(item["code"] for item in yaml.safe_load(CANONICAL.read_text(encoding="utf-8"))["languages"])
-
-
-def test_gateway_languages_match_the_knowledge_base_in_order():
-    assert LANGUAGES == canonical_codes()
+@pytest.mark.parametrize("folder", ["i18n", "web/i18n", "telegram/i18n"])
+def test_every_users_strings_folder_has_a_file_per_canonical_language_and_no_other(folder):
+    assert sorted(path.stem for path in (GATEWAY / folder).glob("*.yml")) == sorted(LANGUAGES)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -184,3 +184,10 @@ def test_allow_public_bind_starts_with_a_warning(tmp_path, capsys):
     )
     assert env["RASA_HOST"] == "0.0.0.0"
     assert "WARNING: ALLOW_PUBLIC_BIND=1: RASA_HOST=0.0.0.0" in capsys.readouterr().out
+
+
+def test_a_yes_no_setting_that_is_neither_stops_the_launcher_naming_it(tmp_path):
+    with pytest.raises(SystemExit, match="ALLOW_PUBLIC_BIND must be one of .* got 'maybe'"):
+        services.service_env(
+            {"ADVISOR_DATA_DIR": str(tmp_path), "RASA_HOST": "0.0.0.0", "ALLOW_PUBLIC_BIND": "maybe"}
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 
+from common.scripts import CYRILLIC, chars
 from tests.bot.telegram.real_rasa import telegram_turns
 from tests.bot.telegram.updates import text_update
 
@@ -28,5 +29,5 @@ async def test_language_code_hint_gives_a_russian_greeting(aiohttp_client, aioht
         text_update(chat, "Привет! Какие есть культурные маршруты?", language_code="ru"),
     )
     replies = "\n".join(api.sent_texts(chat))
-    assert any("\u0400" <= ch <= "\u04ff" for ch in replies)
+    assert chars(CYRILLIC).search(replies)
     assert "§2" in replies

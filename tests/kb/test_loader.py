@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from actions.kb import KBError, load_kb
+from common.canonical import LANGUAGES
 
 
 def test_shipped_data_loads(data_copy: Path) -> None:
     kb = load_kb(data_copy)
-    assert kb.languages == ("en", "zh", "ru", "ja", "ko", "de", "fr", "es")
+    assert kb.languages == LANGUAGES
 
 
 def test_empty_summary_names_file_item_and_field(data_copy: Path, edit_yaml) -> None:
@@ -76,39 +75,6 @@ def test_missing_file_is_named(data_copy: Path) -> None:
     (data_copy / "text/ko.yml").unlink()
     with pytest.raises(KBError, match=r"text/ko\.yml: file is missing"):
         load_kb(data_copy)
-
-
-def test_ui_key_missing_in_one_language_is_rejected(data_copy: Path, edit_yaml) -> None:
-    key = next(iter(_yaml_keys(data_copy / "ui/en.yml")))
-    edit_yaml(data_copy / "ui/ru.yml", lambda d: d.pop(key))
-    with pytest.raises(KBError, match=rf"ui/ru\.yml.*{re.escape(key)}.*missing"):
-        load_kb(data_copy)
-
-
-def test_ui_placeholder_mismatch_is_rejected(data_copy: Path, edit_yaml) -> None:
-    key = _key_with_placeholder(data_copy)
-    edit_yaml(data_copy / "ui/es.yml", lambda d: d.update({key: "Hablo {idioma_inventado}."}))
-    with pytest.raises(KBError, match=rf"ui/es\.yml.*{re.escape(key)}.*placeholders"):
-        load_kb(data_copy)
-
-
-def test_absent_ui_folder_is_refused_at_load_naming_the_file(data_copy: Path) -> None:
-    for path in (data_copy / "ui").iterdir():
-        path.unlink()
-    (data_copy / "ui").rmdir()
-    with pytest.raises(KBError, match=r"ui/en.yml: file is missing"):
-        load_kb(data_copy)
-
-
-def _yaml_keys(path: Path) -> list[str]:
-    """Top-level keys of a YAML mapping file."""
-    return list(yaml.safe_load(path.read_text(encoding="utf-8")))
-
-
-def _key_with_placeholder(data_dir: Path) -> str:
-    """A UI key whose English text takes a {param}."""
-    strings = yaml.safe_load((data_dir / "ui/en.yml").read_text(encoding="utf-8"))
-    return next(key for key, text in strings.items() if re.search(r"\{[a-z_]+\}", text))
 
 
 def test_get_kb_reads_the_data_folder_from_the_environment(data_copy: Path, edit_yaml, monkeypatch) -> None:

@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
-from actions.kb import DEFAULT_DATA_DIR, KBError, KnowledgeBase, load_kb, query
+from actions.i18n import STRINGS
+from actions.kb import KBError, KnowledgeBase, load_kb, query
 from actions.kb.model import Author
+from common.canonical import LANGUAGES
 
-LANGS = ("en", "zh", "ru", "ja", "ko", "de", "fr", "es")
 PAPER = Path(__file__).resolve().parents[2].parent / "shared/paper/000_02838f157797255e.txt"
 SOURCE = " ".join(PAPER.read_text(encoding="utf-8").split())
 
@@ -26,7 +26,7 @@ def _text(kb: KnowledgeBase, ref: str, lang: str) -> str:
 
 def _check_terms(kb: KnowledgeBase, ref: str, terms: dict[str, list[str]], field: str = "all") -> None:
     """Every language's text of `ref` holds each of its terms (case-insensitive)."""
-    for lang in LANGS:
+    for lang in LANGUAGES:
         item = kb.by_ref(ref)
         text = kb.text(item, "summary", lang) if field == "summary" else _text(kb, ref, lang)
         for term in terms[lang]:
@@ -63,7 +63,7 @@ def test_new_cultural_routes_give_the_papers_example() -> None:
 
 def test_new_cultural_routes_name_the_corridor_in_every_language(kb: KnowledgeBase) -> None:
     _check_terms(kb, "route:new_cultural_routes", CORRIDOR, field="summary")
-    for lang in LANGS:
+    for lang in LANGUAGES:
         text = _text(kb, "route:new_cultural_routes", lang)
         assert not any(claim in text for claim in NO_ROUTE_NAMED[lang]), lang
 
@@ -91,7 +91,7 @@ def test_the_display_is_in_section_6_2_of_the_paper() -> None:
 
 def test_section_6_2_leads_with_the_display(kb: KnowledgeBase) -> None:
     _check_terms(kb, "section:6.2", DISPLAY, field="summary")
-    for lang in LANGS:
+    for lang in LANGUAGES:
         first_point = kb.points(kb.get("section", "6.2"), lang)[0]
         assert DISPLAY[lang][0].lower() in first_point.lower(), lang
 
@@ -101,7 +101,7 @@ def test_every_section_an_item_mentions_is_among_its_cites(kb: KnowledgeBase) ->
     for item in kb.all_items():
         if item.kind == "section":
             continue
-        for lang in LANGS:
+        for lang in LANGUAGES:
             mentioned = set(re.findall(r"§\s?(\d+(?:\.\d)?)", _text(kb, item.ref, lang)))
             assert mentioned <= set(item.cites), (item.ref, lang, mentioned - set(item.cites))
 
@@ -121,7 +121,7 @@ def test_section_9_carries_the_online_figure(kb: KnowledgeBase) -> None:
         "more than 30% of the consumers will order culturally relevant products through the Internet"
         in SOURCE
     )
-    for lang in LANGS:
+    for lang in LANGUAGES:
         section = kb.get("section", "9")
         assert "30" in kb.text(section, "summary", lang), lang
         assert any("30" in point for point in kb.points(section, lang)), lang
@@ -144,7 +144,7 @@ WUXI = {
 
 def test_section_10_carries_the_wuxi_example(kb: KnowledgeBase) -> None:
     assert "Wuxi City, located in Jiangsu Province" in SOURCE and "Water Margin" in SOURCE
-    for lang in LANGS:
+    for lang in LANGUAGES:
         section = kb.get("section", "10")
         assert WUXI[lang] in kb.text(section, "summary", lang), lang
         assert any(WUXI[lang] in point for point in kb.points(section, lang)), lang
@@ -193,7 +193,7 @@ def test_section_12_follows_the_paper(kb: KnowledgeBase) -> None:
 
 def test_no_study_visits_abroad_anywhere(kb: KnowledgeBase) -> None:
     for item in kb.all_items():
-        for lang in LANGS:
+        for lang in LANGUAGES:
             words = _text(kb, item.ref, lang) + " " + " ".join(kb.keywords(item, lang))
             for wrong in STUDY_TRIPS_ABROAD[lang]:
                 assert wrong not in words, (item.ref, lang, wrong)
@@ -252,7 +252,7 @@ OVERVIEW_QUESTIONS = [
 def test_paper_overview_exists_in_every_language(kb: KnowledgeBase) -> None:
     overview = kb.get("fact", "paper_overview")
     assert overview is not None and overview.cites == [] and kb.citation(overview) == ""
-    for lang in LANGS:
+    for lang in LANGUAGES:
         assert kb.text(overview, "title", lang) and kb.text(overview, "summary", lang), lang
         assert len(kb.points(overview, lang)) >= 3 and kb.keywords(overview, lang), lang
     assert kb.topic_items("paper_info") == [overview]
@@ -296,9 +296,7 @@ def _russian_display_texts(kb: KnowledgeBase) -> list[str]:
     texts += [kb.paper.title("ru"), *(kb.paper.funder(g, "ru") for g in kb.paper.grants)]
     texts += [kb.paper.affiliation(a, "ru") for a in kb.paper.authors]
     texts += [kb.tag_label(tag, "ru") for kind in ("interest", "sector") for tag in kb.tags(kind)]
-    ui = DEFAULT_DATA_DIR / "ui/ru.yml"
-    if ui.is_file():
-        texts += [str(v) for v in yaml.safe_load(ui.read_text(encoding="utf-8")).values()]
+    texts += STRINGS.tables["ru"].values()  # what the assistant says around the facts
     return texts
 
 
@@ -335,7 +333,7 @@ def test_affiliations_are_translated_in_every_language(kb: KnowledgeBase) -> Non
     for author in paper.authors:
         assert author.affiliation.split(",")[0] in SOURCE
         assert paper.affiliation(author, "en") == author.affiliation
-        for lang in LANGS[1:]:
+        for lang in LANGUAGES[1:]:
             translated = paper.affiliation(author, lang)
             assert translated and translated != author.affiliation, (author.name, lang)
             assert author.name not in translated
@@ -356,7 +354,7 @@ def test_affiliation_by_name_and_fallback(kb: KnowledgeBase) -> None:
 def test_funders_are_complete_and_translated(kb: KnowledgeBase) -> None:
     for grant in kb.paper.grants:
         assert kb.paper.funder(grant, "en") == grant.funder
-        for lang in LANGS[1:]:
+        for lang in LANGUAGES[1:]:
             assert kb.paper.funder(grant, lang) and kb.paper.funder(grant, lang) != grant.funder, (
                 grant.number,
                 lang,

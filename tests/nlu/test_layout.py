@@ -7,16 +7,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
+from common.canonical import LANGUAGES, domain_intents
 
 ROOT = Path(__file__).resolve().parents[2]
 NLU = ROOT / "data" / "nlu"
-LANGUAGES = [
-    entry["code"]
-    for entry in yaml.safe_load(
-        (ROOT / "actions" / "kb" / "data" / "languages.yml").read_text(encoding="utf-8")
-    )["languages"]
-]
 
 
 def intents_by_file(lang: str) -> dict[str, set[str]]:
@@ -25,14 +19,6 @@ def intents_by_file(lang: str) -> dict[str, set[str]]:
         path.name: set(re.findall(r"^- intent: (\S+)", path.read_text(encoding="utf-8"), re.MULTILINE))
         for path in sorted((NLU / lang).glob("*.yml"))
     }
-
-
-def domain_intents() -> set[str]:
-    found: set[str] = set()
-    for path in (ROOT / "domain").glob("*.yml"):
-        for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("intents") or []:
-            found.add(next(iter(entry)) if isinstance(entry, dict) else str(entry))
-    return found
 
 
 def test_every_language_has_its_own_folder_and_nothing_else():
@@ -48,3 +34,10 @@ def test_every_language_keeps_each_intent_in_the_same_file_as_english():
 def test_every_intent_of_the_domain_is_trained_in_every_language():
     trained = set().union(*intents_by_file("en").values())
     assert trained == domain_intents()
+
+
+def test_the_contracts_describe_every_intent_of_the_domain():
+    """docs/CONTRACTS.md's intents table, a newcomer's reference, lists exactly the domain's intents."""
+    section = (ROOT / "docs" / "CONTRACTS.md").read_text(encoding="utf-8").split("## Intents (NLU)")[1]
+    table = set(re.findall(r"^\| ([a-z_]+) \|", section.split("\n## ")[0], re.MULTILINE)) - {"intent"}
+    assert table == domain_intents()

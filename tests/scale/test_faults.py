@@ -1,4 +1,4 @@
-"""Faults of a scaled-out deployment (issue 12, item 4), each against the real servers: two real Rasa
+"""Faults of a scaled-out deployment, each against the real servers: two real Rasa
 instances with the trained model, the real action server, PostgreSQL and Redis, all started by the
 test session, and the real gateway app in this process.
 
@@ -23,7 +23,7 @@ from bot.web.senders import sender_id
 from tests.scale.conftest import SENDER_KEY, stopped
 
 ORIGIN = "https://acme.example"
-UNAVAILABLE = "temporarily unavailable"  # bot/web/i18n/en.yml error_rasa
+UNAVAILABLE = "temporarily unavailable"  # bot/i18n/en.yml rasa_unavailable
 
 
 @pytest.fixture

@@ -3,9 +3,11 @@ actions mark in the closing message (CONTRACTS: `outcome`, `topic`)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from common.scripts import HAN, chars
+
+_HAN = chars(HAN)  # a message in Chinese is answered in Chinese
 UNANSWERED = {
     "tax": ("out_of_scope", "investor_protection"),
     "税": ("out_of_scope", "investor_protection"),
@@ -16,7 +18,7 @@ UNANSWERED = {
 
 
 def language_of(body: dict[str, Any]) -> str:
-    if re.search(r"[\u4e00-\u9fff]", body["message"]):
+    if _HAN.search(body["message"]):
         return "zh"
     return (body.get("metadata") or {}).get("language") or "en"
 

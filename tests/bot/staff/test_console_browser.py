@@ -112,7 +112,7 @@ async def test_unanswered_questions_after_fallback_turns_and_usage_charts(browse
     await expect(groups).not_to_contain_text("measure 9")
     await client_page.get_by_role("checkbox", name="Select: what is the tax rate").check()
     await client_page.get_by_role("button", name="Mark as reviewed").click()
-    await expect(client_page.get_by_role("status")).to_contain_text("marked as reviewed")
+    await expect(client_page.get_by_role("status")).to_have_text("1 questions marked as reviewed.")
     await expect(client_page.get_by_role("table").first).not_to_contain_text("what is the tax rate")
 
     await client_page.get_by_role("link", name="Usage").click()

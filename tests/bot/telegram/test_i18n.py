@@ -12,7 +12,6 @@ from bot.telegram import i18n
 
 def test_every_language_has_exactly_the_english_keys():
     i18n.validate()
-    assert set(LANGUAGES) == {"en", "zh", "ru", "ja", "ko", "de", "fr", "es"}
     for lang in LANGUAGES:
         assert i18n.keys(lang) == i18n.keys("en"), lang
 

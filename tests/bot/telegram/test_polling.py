@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import LANGUAGES
-from bot.i18n import t as common_t
+from bot.i18n import LANGUAGES, NATIVE_NAMES
 from bot.telegram import i18n
 from bot.telegram.handlers import MENU_COMMANDS
 from tests.bot.telegram import updates
@@ -119,9 +118,9 @@ async def test_language_keyboard_then_choice_is_an_explicit_language(polling, bo
     keyboard_msg = (await exchange(bot_api, updates.text_update(CHAT, "/language", language_code="ja")))[0]
     assert keyboard_msg.params["text"] == i18n.t("choose_language", "ja")
     buttons = keyboard_of(keyboard_msg)
-    assert [b["text"] for b in buttons] == [common_t("language_name", lang) for lang in LANGUAGES]
+    assert [b["text"] for b in buttons] == [NATIVE_NAMES[lang] for lang in LANGUAGES]
     assert fake_rasa.received == []
-    french = next(b["callback_data"] for b in buttons if b["text"] == common_t("language_name", "fr"))
+    french = next(b["callback_data"] for b in buttons if b["text"] == "Français")
     await exchange(bot_api, updates.callback_update(CHAT, french, language_code="ja"))
     assert fake_rasa.received[0]["message"] == "/change_language"
     assert fake_rasa.received[0]["metadata"]["language"] == "fr"

@@ -8,6 +8,7 @@ import re
 from jsonschema import Draft202012Validator
 
 from bot.app import create_app
+from bot.i18n import t as common_t
 from tests.bot.web.conftest import ACME, OTHER
 from tests.bot.web.paper_rasa import ANSWER, GREETING, MEASURE_9, MORE_BUTTON
 
@@ -262,7 +263,9 @@ async def test_rasa_down_gives_a_localized_503_and_stores_nothing(api, fake_rasa
     fake_rasa.down = True
     resp = await say(client, session, text="hola")
     assert resp.status == 503
-    assert (await resp.json())["error"]["message"].startswith("Lo sentimos, el asesor no está disponible")
+    message = (await resp.json())["error"]["message"]
+    assert message.startswith("Lo sentimos, el asesor no está disponible")
+    assert message == common_t("rasa_unavailable", "es")  # the words Telegram users get
     assert (await (await history_of(client, session)).json())["messages"] == []
 
 

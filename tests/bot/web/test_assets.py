@@ -33,6 +33,12 @@ async def test_demo_page_shows_the_exact_snippet_in_the_requested_language(api):
     assert "웹사이트에 추가하기" in page
 
 
+async def test_demo_page_lists_the_supported_languages_for_data_lang(api):
+    client = await api()
+    assert f"Language: {', '.join(LANGUAGES)}, or auto" in await (await client.get("/?lang=en")).text()
+    assert f"言語：{'、'.join(LANGUAGES)}、または" in await (await client.get("/?lang=ja")).text()
+
+
 async def test_demo_page_follows_accept_language_and_sends_a_strict_csp(api):
     client = await api(WIDGET_PUBLIC_URL="https://advisor.example")
     resp = await client.get("/", headers={"Accept-Language": "es-MX,es;q=0.8"})

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from actions.kb import query
+from common.scripts import HAN, KANA, chars
 
 INVOLVEMENT_FILE = Path(__file__).parent / "data" / "involvement.yml"
 FRAMING_FILE = Path(__file__).parent / "data" / "answer_framing.yml"
@@ -18,7 +19,7 @@ _EMAIL = re.compile(
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}"
 )
-_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+_NO_SPACES = chars(HAN, KANA)  # Chinese and Japanese put no space after a word
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
@@ -102,7 +103,7 @@ def parse_name(text: str) -> str | None:
 def _ends_a_word(value: str, prefix: str) -> bool:
     """The prefix is a whole phrase ("soy" must not cut "Soyeon"); CJK needs no space after it."""
     rest = value[len(prefix) :]
-    return not rest or not rest[0].isalnum() or bool(_CJK.match(prefix[-1]))
+    return not rest or not rest[0].isalnum() or bool(_NO_SPACES.match(prefix[-1]))
 
 
 @lru_cache(maxsize=1)

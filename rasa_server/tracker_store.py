@@ -8,7 +8,7 @@ carries the `forgotten` marker (docs/CONTRACTS.md), it deletes every stored even
 of all sessions, and stores nothing. Configure it in endpoints.yml:
 
     tracker_store:
-      type: actions.tracker_store.ForgetfulSQLTrackerStore
+      type: rasa_server.tracker_store.ForgetfulSQLTrackerStore
       dialect: ${TRACKER_DIALECT}
       url: ${TRACKER_URL}
 
@@ -16,7 +16,7 @@ Rasa wraps every tracker store in `FailSafeTrackerStore`, which on a database er
 tracker* (so the turn runs on a new, empty conversation) and saves into memory instead. For a user
 that is a silent reset: "the second one" no longer resolves, and the turn is lost when the database
 returns. For this store the wrapper re-raises instead (`_fail_loudly`), the turn fails, the REST
-channel (`actions.rest_channel`) answers it without a reply, and the gateway tells the user the
+channel (`rasa_server.rest_channel`) answers it without a reply, and the gateway tells the user the
 advisor is temporarily unavailable; the stored conversation is untouched and continues once the
 database is back. PostgreSQL connections are pre-pinged, so the first turn after a database restart
 is not lost to a connection the restart cut.
