@@ -25,6 +25,10 @@ from tests.scale.conftest import stopped
 ORIGIN = "https://acme.example"
 SENDER_KEY = "scale-test-sender-key-0123456789abcdef"  # the same on every gateway, as in production
 UNAVAILABLE = "temporarily unavailable"  # bot/web/i18n/en.yml error_rasa
+# Minutes each: the first test also starts the stack (two Rasa instances loading their model, up to
+# stack.START_TIMEOUT = 300 s), turns may wait RASA_TIMEOUT (120 s), and (e) restarts the whole stack, which
+# took over 10 minutes on a busy 2-core machine (README, "Tests").
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 
 
 @pytest.fixture
