@@ -30,8 +30,8 @@ test: setup browser servers ## set up whatever is missing and run every test sui
 test-gateway: setup ## gateway unit/API/browser tests (gateway environment)
 	@.venv/gateway/bin/python -m pytest tests/bot -q
 
-test-rasa: setup ## knowledge base, tokenizer and action tests (Rasa environment)
-	@.venv/rasa/bin/python -m pytest tests/kb tests/nlu tests/actions -q
+test-rasa: setup ## knowledge base, tokenizer, action and evaluation-tooling tests (Rasa environment)
+	@.venv/rasa/bin/python -m pytest tests/kb tests/nlu tests/actions tests/eval -q
 
 test-scale: setup servers ## several Rasa instances on private PostgreSQL + Redis: stores and fault tests (needs a trained model)
 	@.venv/gateway/bin/python -m pytest tests/scale -q -p no:cacheprovider

@@ -16,11 +16,8 @@ step "gateway tests (.venv/gateway)"
 .venv/gateway/bin/python -m pytest tests/bot -q -p no:cacheprovider
 .venv/gateway/bin/python -m pytest tests/benchmarks -q -p no:cacheprovider
 
-step "knowledge base, tokenizer and action tests (.venv/rasa)"
-.venv/rasa/bin/python -m pytest tests/kb tests/nlu tests/actions -q -p no:cacheprovider
-
-step "evaluation and benchmark tooling self-test (fake Rasa on 127.0.0.1)"
-.venv/rasa/bin/python eval/selftest.py
+step "knowledge base, tokenizer, action and evaluation-tooling tests (.venv/rasa)"
+.venv/rasa/bin/python -m pytest tests/kb tests/nlu tests/actions tests/eval -q -p no:cacheprovider
 
 step "rasa data validate"
 scripts/validate_data.sh
