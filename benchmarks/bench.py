@@ -37,7 +37,8 @@ from loadkit import pid_listening_on, rss_mib  # noqa: E402  (one /proc lookup f
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
 MAX_LATENCY_MESSAGES = 500
-RASA_BIN = REPO_ROOT / ".venv" / "rasa" / "bin" / "rasa"
+# VENV_DIR as in the Makefile and scripts/services.py
+RASA_BIN = REPO_ROOT / os.environ.get("VENV_DIR", ".venv") / "rasa" / "bin" / "rasa"
 
 
 # ---------------------------------------------------------------- NLU quality

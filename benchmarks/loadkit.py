@@ -245,14 +245,26 @@ def pid_listening_on(port: int) -> int | None:
     if not targets:
         return None
     for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
+        if proc.name.isdigit() and targets & _fd_links(proc):
+            return int(proc.name)
+    return None
+
+
+def _fd_links(proc: Path) -> set[str]:
+    """What the process's open descriptors point to. A descriptor closed between the listing and its
+    readlink is skipped alone: a busy process (Rasa under load) opens and closes them all the time, and
+    giving up on the whole process then made the lookup miss the very process it was after."""
+    links = set()
+    try:
+        fds = list((proc / "fd").iterdir())
+    except OSError:  # gone, or not ours to read
+        return links
+    for fd in fds:
         try:
-            if any(os.readlink(fd) in targets for fd in (proc / "fd").iterdir()):
-                return int(proc.name)
+            links.add(os.readlink(fd))
         except OSError:
             continue
-    return None
+    return links
 
 
 def rss_mib(pid: int | None) -> float | None:

@@ -41,7 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadkit import free_port, goals_table, pid_listening_on, rest_load, rss_mib, side_by_side  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-RASA_BIN = REPO_ROOT / ".venv" / "rasa" / "bin" / "rasa"
+# VENV_DIR as in the Makefile and scripts/services.py
+RASA_BIN = REPO_ROOT / os.environ.get("VENV_DIR", ".venv") / "rasa" / "bin" / "rasa"
 RESULTS_PATH = Path(__file__).resolve().parent / "stock_results.json"
 # Texts both bots understand (the moodbot's intents; greetings and small talk for the project).
 TEXTS = ("hello", "I am feeling great", "I am sad", "yes", "no", "goodbye", "hi there", "very good")

@@ -1,6 +1,6 @@
 """Held-out question set: loading, validation and the verbatim-overlap guard against training data.
 
-Shared by eval/score.py, benchmarks/bench.py and eval/selftest.py. Needs PyYAML (in .venv/rasa).
+Shared by eval/score.py, benchmarks/bench.py and their tests (tests/eval). Needs PyYAML (in .venv/rasa).
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Runs the advisor: trains when needed, starts the three services, stops them all together.
 
-    python3 scripts/services.py train        # train only if config, domain, data or components changed
+    python3 scripts/services.py train        # train only if config, domain, data, components or rasa.lock changed
     python3 scripts/services.py run          # train if needed, start actions + Rasa + gateway, wait
-    python3 scripts/services.py start-core   # start actions + Rasa only (used by the test suite)
+    python3 scripts/services.py start-core   # start actions + Rasa only, wait
+    python3 scripts/services.py with-core -- COMMAND ...   # start actions + Rasa, run COMMAND once both
+                                             # answer their health checks, stop them; COMMAND's exit code
 
 RASA_INSTANCES=N starts N Rasa processes on ports RASA_PORT, RASA_PORT+1, … and ACTION_SERVERS
 action servers (default N) on ACTION_SERVER_PORT, +1, …; Rasa instance i calls action server
@@ -43,8 +45,17 @@ GATEWAY_PY = VENV / "gateway" / "bin" / "python"
 MODEL_DIR = ROOT / "models"
 MODEL_NAME = "advisor"
 FINGERPRINT = MODEL_DIR / ".fingerprint"
-# What the model learns from; common/scripts.py holds the Unicode ranges the tokenizer splits scripts by.
-TRAINING_INPUTS = ("config.yml", "domain", "data", "components", "common/scripts.py")
+# What the model is made from: the pipeline, domain and data, our components (with the Unicode ranges
+# in common/scripts.py the tokenizer splits scripts by), and the locked versions of Rasa, TensorFlow and
+# the tokenizers (a different Rasa may load an old model wrongly, or not at all).
+TRAINING_INPUTS = (
+    "config.yml",
+    "domain",
+    "data",
+    "components",
+    "common/scripts.py",
+    "requirements/rasa.lock",
+)
 MAX_RESTARTS = 5  # restarts of one instance of several before the launcher gives up
 
 
@@ -215,7 +226,7 @@ def train_if_needed(env: dict[str, str], force: bool = False) -> None:
     ):
         log(f"model is up to date ({model_path().relative_to(ROOT)}), not retraining")
         return
-    log("training the model (config, domain, data or components changed)...")
+    log("training the model (config, domain, data, components or requirements/rasa.lock changed)...")
     started = time.monotonic()
     MODEL_DIR.mkdir(exist_ok=True)
     command = [
@@ -486,12 +497,35 @@ class Supervisor:
         log("all services stopped")
 
 
+def run_with_core(env: dict[str, str], command: list[str]) -> int:
+    """Starts the action servers and Rasa, waits until each answers its health check (the same wait as
+    `run`, which also notices a service that exits while starting), runs `command` with the services'
+    environment (RASA_URL, ACTION_SERVER_URL, ADVISOR_DATA_DIR, …), stops them, and returns the
+    command's exit code. The end-to-end tests run this way (make test-integration), so no script keeps
+    a readiness loop of its own."""
+    supervisor = Supervisor(core_services(env), env)
+    try:
+        supervisor.start_all(timeout=float(env.get("ADVISOR_START_TIMEOUT", "180")))
+        log(f"all services are up; running {' '.join(command)}")
+        return subprocess.run(command, cwd=ROOT, env=env).returncode
+    finally:
+        supervisor.stop_all()
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "run"
     env = service_env()
     if command == "train":
         train_if_needed(env, force="--force" in argv)
         return 0
+    if command == "with-core":
+        wrapped = argv[argv.index("--") + 1 :] if "--" in argv else []
+        if not wrapped:
+            print(__doc__, file=sys.stderr)
+            return 2
+        train_if_needed(env)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwinds through run_with_core's finally
+        return run_with_core(env, wrapped)
     if command not in {"run", "start-core"}:
         print(__doc__, file=sys.stderr)
         return 2

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Creates (or reuses) the two Python environments from their lock files.
-#   .venv/rasa     CPython 3.10, Rasa 3.6.21 + rasa_sdk + NLU tokenizers  (requirements/rasa[-dev].lock)
-#   .venv/gateway  default python3 >= 3.11, aiohttp + python-telegram-bot 22 (requirements/gateway[-dev].lock)
+# Creates (or reuses) the Python environments from their lock files, under $VENV_DIR (default .venv):
+#   $VENV_DIR/rasa     CPython 3.10, Rasa 3.6.21 + rasa_sdk + NLU tokenizers  (requirements/rasa[-dev].lock)
+#   $VENV_DIR/gateway  default python3 >= 3.11, aiohttp + python-telegram-bot 22 (requirements/gateway[-dev].lock)
+#   scripts/setup_envs.sh [rasa] [gateway]   # both when none is named; `make lint` needs only the gateway's
 # By default the development locks (runtime + test and lint tools: what `make test` and CI need);
 # ADVISOR_RUNTIME_ONLY=1 installs the runtime locks only (production: no pytest, playwright, ruff).
 # Every lock carries the hashes of its files and installs with --require-hashes --no-deps: a file
@@ -33,13 +34,24 @@ make_env() {  # name python lockfile
   echo "$want" > "$dir/.stamp"
 }
 
-RASA_PY=$(scripts/find_python310.sh)
-GATEWAY_PY=${GATEWAY_PYTHON:-python3}
-if ! "$GATEWAY_PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
-  echo "ERROR: the gateway needs python3 >= 3.11 ($GATEWAY_PY is older or missing); set GATEWAY_PYTHON." >&2
-  exit 1
-fi
+gateway_python() {
+  local python=${GATEWAY_PYTHON:-python3}
+  if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
+    echo "ERROR: the gateway needs python3 >= 3.11 ($python is older or missing); set GATEWAY_PYTHON." >&2
+    exit 1
+  fi
+  echo "$python"
+}
+
 DEV=-dev
 case "${ADVISOR_RUNTIME_ONLY:-}" in 1|true|yes) DEV= ;; esac
-make_env rasa "$RASA_PY" "requirements/rasa$DEV.lock"
-make_env gateway "$GATEWAY_PY" "requirements/gateway$DEV.lock"
+[ $# -gt 0 ] || set -- rasa gateway
+for name in "$@"; do
+  case $name in
+    # Python 3.10 is looked for only when the Rasa environment is wanted. (An assignment, so that set -e
+    # stops here when no interpreter is found.)
+    rasa) python=$(scripts/find_python310.sh); make_env rasa "$python" "requirements/rasa$DEV.lock" ;;
+    gateway) python=$(gateway_python); make_env gateway "$python" "requirements/gateway$DEV.lock" ;;
+    *) echo "usage: scripts/setup_envs.sh [rasa] [gateway]" >&2; exit 2 ;;
+  esac
+done

@@ -3,7 +3,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
-out=$(.venv/rasa/bin/rasa data validate --domain domain --data data --config config.yml 2>&1)
+out=$("${VENV_DIR:-.venv}"/rasa/bin/rasa data validate --domain domain --data data --config config.yml 2>&1)
 code=$?
 # Libraries' deprecation notices are not findings about our data; every other warning counts.
 warnings=$(grep -E "Warning|WARNING" <<<"$out" | grep -vE "DeprecationWarning" || true)

@@ -21,6 +21,18 @@ def closing(messages):
     return messages[-1]["custom"]
 
 
+def assert_full_answer(kb, messages, item, lang: str) -> None:
+    """One message about `item`: its title, its summary, each key point as a bullet, and its citation
+    once, at the very end. Built here from the KB's data, not by actions.rendering (under test)."""
+    (reply,) = texts(messages)
+    title, summary, *bullets = reply.splitlines()
+    points = kb.points(item, lang)
+    assert title == kb.text(item, "title", lang)
+    assert summary == kb.text(item, "summary", lang)
+    assert points and kb.citation(item).startswith("(§")
+    assert bullets == [f"• {point}" for point in points[:-1]] + [f"• {points[-1]} {kb.citation(item)}"]
+
+
 def test_measure_by_button_in_german_renders_the_kb_and_cites_it(kb):
     tracker = make_tracker(
         '/measure_info{"item":"section:9"}',
@@ -30,9 +42,9 @@ def test_measure_by_button_in_german_renders_the_kb_and_cites_it(kb):
     )
     messages, events = run(answers.ActionMeasureInfo(), tracker)
     section = kb.get("section", "9")
-    assert texts(messages) == [rendering.item_answer(kb, section, "de")]
-    assert texts(messages)[0].startswith(kb.text(section, "title", "de"))
-    assert texts(messages)[0].endswith("(§9)")
+    assert_full_answer(kb, messages, section, "de")
+    assert texts(messages)[0].startswith("Öffentlichkeitsarbeit stärken, um den Einfluss zu vergrößern\n")
+    assert "30 %" in texts(messages)[0]  # the paper's figure, in German typography
     assert closing(messages) == {"language": "de"}
     assert slot_events(events) == {
         "last_item": "section:9",
@@ -93,7 +105,7 @@ def test_the_second_one_picks_from_the_last_list(kb):
     messages, events = run(
         ActionSelectItem(), make_tracker("the second one", "select_item", slots={"last_list": shown})
     )
-    assert texts(messages) == [rendering.item_answer(kb, kb.items("route")[1], "en")]
+    assert_full_answer(kb, messages, kb.items("route")[1], "en")
     assert slot_events(events)["last_item"] == shown[1]
 
 
@@ -162,7 +174,7 @@ def test_openings_list_and_one_opening(kb):
         answers.ActionInvestmentOpenings(),
         make_tracker(rendering.item_payload(opening), "investment_openings", entities={"item": opening.ref}),
     )
-    assert texts(messages) == [rendering.item_answer(kb, opening, "en")]
+    assert_full_answer(kb, messages, opening, "en")
 
 
 @pytest.mark.parametrize("intent", best_guess.TOPIC_INTENTS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import sys
 from pathlib import Path
 
@@ -110,3 +112,19 @@ def test_parse_levels():
 def test_free_port_avoids_project_defaults():
     for _ in range(5):
         assert loadkit.free_port() not in loadkit.RESERVED_PORTS
+
+
+def test_the_listening_process_is_found_while_it_opens_and_closes_descriptors(monkeypatch):
+    """A descriptor that vanishes between the listing and its readlink must not hide the process."""
+    real_readlink = os.readlink
+
+    def flaky_readlink(path, *args, **kwargs):
+        if str(path).endswith("/fd/0"):
+            raise FileNotFoundError(path)  # closed in the meantime
+        return real_readlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(loadkit.os, "readlink", flaky_readlink)
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        assert loadkit.pid_listening_on(server.getsockname()[1]) == os.getpid()

@@ -9,8 +9,12 @@ from bot.settings import Settings, SettingsError
 
 async def _dependency(aiohttp_server, path: str) -> str:
     """A real local server answering 200 on `path`, standing in for Rasa or the action server."""
+
+    async def ok(_request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
     fake = web.Application()
-    fake.router.add_get(path, lambda r: web.Response(text="ok"))
+    fake.router.add_get(path, ok)
     return str((await aiohttp_server(fake)).make_url("")).rstrip("/")
 
 

@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIREMENTS = ROOT / "requirements"
-DEV_ONLY = {"pytest", "pytest-aiohttp", "pytest-asyncio", "playwright", "ruff", "iniconfig"}
+DEV_ONLY = {"pytest", "pytest-aiohttp", "pytest-asyncio", "pytest-timeout", "playwright", "ruff", "iniconfig"}
 PIN = re.compile(r"^([A-Za-z0-9_.-]+)==(\S+?)(?:\s*;.*?)?\s*\\?$")
 
 
@@ -36,6 +36,15 @@ def test_the_runtime_lock_has_no_test_tools_and_the_dev_lock_adds_them_at_the_sa
     assert runtime and not DEV_ONLY & runtime.keys()
     assert "pytest" in dev
     assert {name: dev.get(name) for name in runtime} == runtime
+
+
+def test_both_environments_test_with_the_same_pytest_and_timeout_plugin():
+    """One pytest.ini and one tests/conftest.py serve both environments; with another pytest in each, an
+    option or hook could mean one thing here and another there (and --strict-config would catch an
+    unknown `timeout` key only in the environment that lacks pytest-timeout)."""
+    gateway, rasa = pins(REQUIREMENTS / "gateway-dev.lock"), pins(REQUIREMENTS / "rasa-dev.lock")
+    for tool in ("pytest", "pytest-timeout"):
+        assert tool in gateway and gateway[tool] == rasa.get(tool), (tool, gateway.get(tool), rasa.get(tool))
 
 
 def test_setup_installs_with_require_hashes():

@@ -2,6 +2,7 @@
 
 import importlib.util
 import os
+import socket
 import sys
 import time
 from pathlib import Path
@@ -120,6 +121,48 @@ def test_fingerprint_changes_with_training_data(tmp_path, monkeypatch):
     before = services.training_fingerprint()
     (tmp_path / "data" / "x.yml").write_text("nlu: []")
     assert services.training_fingerprint() != before
+
+
+def test_fingerprint_changes_with_the_rasa_lock(tmp_path, monkeypatch):
+    """Another Rasa, TensorFlow or tokenizer version retrains: a model may not load, or load wrongly."""
+    (tmp_path / "requirements").mkdir()
+    (tmp_path / "requirements" / "rasa.lock").write_text("rasa==3.6.21")
+    (tmp_path / "requirements" / "gateway.lock").write_text("aiohttp==3.14.5")
+    monkeypatch.setattr(services, "ROOT", tmp_path)
+    before = services.training_fingerprint()
+    (tmp_path / "requirements" / "gateway.lock").write_text("aiohttp==3.14.6")
+    assert services.training_fingerprint() == before  # the gateway does not touch the model
+    (tmp_path / "requirements" / "rasa.lock").write_text("rasa==3.6.21\ntensorflow==2.12.1")
+    assert services.training_fingerprint() != before
+
+
+def test_with_core_runs_the_command_once_the_services_answer_and_stops_them(tmp_path, monkeypatch):
+    """`services.py with-core -- CMD` (make test-integration): CMD runs only after every service's health
+    check answers, with the services' environment, and its exit code is the launcher's."""
+    port = services_free_port()
+    slow_server = (
+        "import http.server, sys, time; time.sleep(1.5); "
+        f"http.server.HTTPServer(('127.0.0.1', {port}), http.server.SimpleHTTPRequestHandler).serve_forever()"
+    )
+    url = f"http://127.0.0.1:{port}"
+    fake = services.Service("fake", [sys.executable, "-c", slow_server], f"{url}/", url)
+    monkeypatch.setattr(services, "core_services", lambda env: [fake])
+    env = services.service_env({**os.environ, "ADVISOR_DATA_DIR": str(tmp_path), "FAKE_URL": url})
+    command = [
+        sys.executable,
+        "-c",
+        "import os, sys, urllib.request; urllib.request.urlopen(os.environ['FAKE_URL'] + '/', timeout=5);"
+        " sys.exit(3 if os.environ['ADVISOR_DATA_DIR'] else 0)",
+    ]
+    assert services.run_with_core(env, command) == 3
+    assert fake.exited() is not None, "the service is stopped afterwards"
+    assert not (tmp_path / "run" / "fake.pid").exists()
+
+
+def services_free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def test_several_instances_need_shared_stores(tmp_path):

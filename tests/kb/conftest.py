@@ -11,11 +11,32 @@ import yaml
 
 from actions.kb import DEFAULT_DATA_DIR, KnowledgeBase, get_kb
 
+# The paper the KB is written from, in the shared folder beside the repository (../shared), as on the
+# developers' machines and CI. Not part of the repository.
+PAPER = Path(__file__).resolve().parents[2].parent / "shared" / "paper" / "000_02838f157797255e.txt"
+
 
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     """The shipped knowledge base, loaded once for the whole session."""
     return get_kb()
+
+
+@pytest.fixture(scope="session")
+def paper() -> str:
+    """The paper's text; the tests that compare the KB with it skip, saying why, where ../shared is absent
+    (a clone on its own): the rest of the KB tests need no paper."""
+    if not PAPER.is_file():
+        pytest.skip(
+            f"the paper is not at {PAPER} (../shared/paper beside the repository): nothing to compare the KB with"
+        )
+    return PAPER.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def source(paper: str) -> str:
+    """The paper's text with every run of whitespace as one space, so a phrase matches across line breaks."""
+    return " ".join(paper.split())
 
 
 @pytest.fixture

@@ -13,9 +13,6 @@ from actions.kb import KBError, KnowledgeBase, load_kb, query
 from actions.kb.model import Author
 from common.canonical import LANGUAGES
 
-PAPER = Path(__file__).resolve().parents[2].parent / "shared/paper/000_02838f157797255e.txt"
-SOURCE = " ".join(PAPER.read_text(encoding="utf-8").split())
-
 
 def _text(kb: KnowledgeBase, ref: str, lang: str) -> str:
     """Title, summary and points of an item in one language, as one string."""
@@ -57,8 +54,8 @@ NO_ROUTE_NAMED = {
 }
 
 
-def test_new_cultural_routes_give_the_papers_example() -> None:
-    assert "For example, the Tibet-Qiang-Yi cultural industrial corridor" in SOURCE
+def test_new_cultural_routes_give_the_papers_example(source: str) -> None:
+    assert "For example, the Tibet-Qiang-Yi cultural industrial corridor" in source
 
 
 def test_new_cultural_routes_name_the_corridor_in_every_language(kb: KnowledgeBase) -> None:
@@ -82,10 +79,10 @@ DISPLAY = {
 }
 
 
-def test_the_display_is_in_section_6_2_of_the_paper() -> None:
-    six_two = SOURCE.split("6.2 Activating Resources")[1].split("7. Grasping")[0]
+def test_the_display_is_in_section_6_2_of_the_paper(source: str) -> None:
+    six_two = source.split("6.2 Activating Resources")[1].split("7. Grasping")[0]
     assert "sound, light, water and color" in six_two and "three-dimensional" in six_two
-    six = SOURCE.split("6. Smart Industries Led")[1].split("6.1 Smart Industries")[0]
+    six = source.split("6. Smart Industries Led")[1].split("6.1 Smart Industries")[0]
     assert "sound" not in six and "light" not in six
 
 
@@ -116,10 +113,10 @@ def test_smart_technologies_cite_both_sections(kb: KnowledgeBase) -> None:
 # --- §9: the >30% figure -----------------------------------------------------------------------------
 
 
-def test_section_9_carries_the_online_figure(kb: KnowledgeBase) -> None:
+def test_section_9_carries_the_online_figure(kb: KnowledgeBase, source: str) -> None:
     assert (
         "more than 30% of the consumers will order culturally relevant products through the Internet"
-        in SOURCE
+        in source
     )
     for lang in LANGUAGES:
         section = kb.get("section", "9")
@@ -142,8 +139,8 @@ WUXI = {
 }
 
 
-def test_section_10_carries_the_wuxi_example(kb: KnowledgeBase) -> None:
-    assert "Wuxi City, located in Jiangsu Province" in SOURCE and "Water Margin" in SOURCE
+def test_section_10_carries_the_wuxi_example(kb: KnowledgeBase, source: str) -> None:
+    assert "Wuxi City, located in Jiangsu Province" in source and "Water Margin" in source
     for lang in LANGUAGES:
         section = kb.get("section", "10")
         assert WUXI[lang] in kb.text(section, "summary", lang), lang
@@ -181,13 +178,13 @@ STUDY_TRIPS_ABROAD = {
 }
 
 
-def test_section_12_follows_the_paper(kb: KnowledgeBase) -> None:
+def test_section_12_follows_the_paper(kb: KnowledgeBase, source: str) -> None:
     for phrase in (
         "world-famous regional or cultural attractions",
         "in line with international standards",
         "experienced senior international management personnel",
     ):
-        assert phrase in SOURCE, phrase
+        assert phrase in source, phrase
     _check_terms(kb, "section:12", STANDARDS)
 
 
@@ -225,13 +222,13 @@ CONCLUSION = {
 }
 
 
-def test_section_13_follows_the_paper(kb: KnowledgeBase) -> None:
+def test_section_13_follows_the_paper(kb: KnowledgeBase, source: str) -> None:
     for phrase in (
         "leapfrogging development in Sichuan",
         "seminars and high-level dialogues",
         "combining deregulation with management",
     ):
-        assert phrase in SOURCE, phrase
+        assert phrase in source, phrase
     _check_terms(kb, "section:13", CONCLUSION)
 
 
@@ -258,7 +255,7 @@ def test_paper_overview_exists_in_every_language(kb: KnowledgeBase) -> None:
     assert kb.topic_items("paper_info") == [overview]
 
 
-def test_paper_overview_says_what_the_abstract_says(kb: KnowledgeBase) -> None:
+def test_paper_overview_says_what_the_abstract_says(kb: KnowledgeBase, source: str) -> None:
     for phrase in (
         "pillar industry of the tertiary industry",
         "new economic growth point",
@@ -266,7 +263,7 @@ def test_paper_overview_says_what_the_abstract_says(kb: KnowledgeBase) -> None:
         "build some cultural centers",
         "major trend",
     ):
-        assert phrase in SOURCE, phrase
+        assert phrase in source, phrase
     english = _text(kb, "fact:paper_overview", "en")
     for phrase in (
         "tertiary industry",
@@ -311,8 +308,8 @@ def test_russian_southern_silk_road_is_not_the_great_silk_road(kb: KnowledgeBase
     assert not any("великий" in k for k in keywords)
 
 
-def test_spanish_breakthrough_point(kb: KnowledgeBase) -> None:
-    assert "as a breakthrough point" in SOURCE
+def test_spanish_breakthrough_point(kb: KnowledgeBase, source: str) -> None:
+    assert "as a breakthrough point" in source
     assert all("punto de partida" not in _text(kb, i.ref, "es") for i in kb.all_items())
     assert "punto de avance" in _text(kb, "opening:private_capital_talent", "es")
 
@@ -327,11 +324,11 @@ AFFILIATION_MARKS = {
 }
 
 
-def test_affiliations_are_translated_in_every_language(kb: KnowledgeBase) -> None:
+def test_affiliations_are_translated_in_every_language(kb: KnowledgeBase, source: str) -> None:
     paper = kb.paper
     assert [a.name for a in paper.authors] == ["Liao Guoqiang", "Liao Yu"]
     for author in paper.authors:
-        assert author.affiliation.split(",")[0] in SOURCE
+        assert author.affiliation.split(",")[0] in source
         assert paper.affiliation(author, "en") == author.affiliation
         for lang in LANGUAGES[1:]:
             translated = paper.affiliation(author, lang)

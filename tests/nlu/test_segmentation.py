@@ -30,6 +30,20 @@ def test_offsets_point_at_the_words():
         assert text[start : start + len(word)] == word
 
 
-@pytest.mark.parametrize("text", ["", "😀", "   ", "?!", "x" * 10000])
-def test_odd_input_never_raises(text):
-    segment(text)
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("", []),
+        ("😀", []),
+        ("   ", []),
+        ("?!", []),
+        ("\u200b", []),  # a zero-width space alone
+        ("a😀b", [("a", 0), ("b", 2)]),
+        ("Hi!\n\tthere", [("Hi", 0), ("there", 5)]),
+        ("x" * 10000, [("x" * 10000, 0)]),
+    ],
+)
+def test_odd_input_gives_only_real_words_at_their_offsets(text, expected):
+    """Users send emoji, punctuation and pasted walls of text: the tokenizer must neither raise nor
+    hand Rasa an empty or whitespace token (its featurizers index tokens by offset)."""
+    assert list(segment(text)) == expected

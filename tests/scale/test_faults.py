@@ -24,6 +24,10 @@ from tests.scale.conftest import SENDER_KEY, stopped
 
 ORIGIN = "https://acme.example"
 UNAVAILABLE = "temporarily unavailable"  # bot/i18n/en.yml rasa_unavailable
+# Minutes each: the first test also starts the stack (two Rasa instances loading their model, up to
+# stack.START_TIMEOUT = 300 s), turns may wait RASA_TIMEOUT (120 s), and (e) restarts the whole stack, which
+# took over 10 minutes on a busy 2-core machine (README, "Tests").
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 
 
 @pytest.fixture

@@ -83,6 +83,7 @@ def peak_per_window(times: list[float], window: float = 1.0) -> int:
     return max((sum(1 for t in times[i:] if t - start < window) for i, start in enumerate(times)), default=0)
 
 
+@pytest.mark.slow  # ~10 s: 200 chats paced at OUTREACH_MAX_PER_SECOND, with a 429 pause
 async def test_two_hundred_subscribers_each_get_one_message_in_their_language(start, bot_api, data_dir):
     chats = subscribe_many(data_dir, 200)
     blocked = {10_003, 10_077, 10_150}
