@@ -7,9 +7,14 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.actions.conftest import ROOT
 
 
+# Rasa's server (TensorFlow, sanic-cors, apscheduler, pykwalify) raises DeprecationWarnings of its own
+# while it is imported and reads its config (distutils, pkg_resources, load_module): not about our code.
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_rasa_loads_the_forgetful_store_and_the_strict_channel_its_config_names(monkeypatch, tmp_path):
     from rasa.core.run import create_http_input_channels
     from rasa.core.tracker_store import TrackerStore

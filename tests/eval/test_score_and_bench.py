@@ -25,6 +25,7 @@ import bench  # noqa: E402
 import score  # noqa: E402
 from questions import (  # noqa: E402
     LANGUAGES,
+    UNREAD_DIRS,
     load_conversations,
     load_heldout,
     load_training_texts,
@@ -195,19 +196,21 @@ class FakeRasa:
 # ---------------------------------------------------------------- the unseen set meets the brief
 
 
-def test_every_language_has_enough_questions_conversations_and_kinds():
-    questions, conversations = load_heldout(), load_conversations()
+@pytest.mark.parametrize("directory", UNREAD_DIRS, ids=lambda d: d.name)
+def test_every_language_has_enough_questions_conversations_and_kinds(directory):
+    """What every headline set's writers were asked for: in each language at least 40 entries, 10
+    conversations of several kinds, questions on all thirteen sections, out-of-scope and small talk."""
+    questions, conversations = load_heldout(directory), load_conversations(directory)
     for lang in LANGUAGES:
         mine = [q for q in questions if q.lang == lang]
         convs = [c for c in conversations if c.lang == lang]
         assert len(mine) + len(convs) >= 40, lang
         assert len(convs) >= 10, lang
-        assert sum(q.expect == "out_of_scope" for q in mine) >= 3, lang
-        assert "greet" in {q.intent for q in mine}, lang
-        cited = {s for q in mine for s in q.sections}
+        assert sum(q.expect == "out_of_scope" for q in mine) >= 2, lang
+        assert any(q.expect == "smalltalk" for q in mine), lang
+        cited = {s.split(".")[0] for q in mine for s in q.sections}
         assert {str(n) for n in range(1, 14)} <= cited, lang
-        assert any("30" in f for q in mine for f in q.facts), lang
-        assert {"digression", "interest_up_front", "button_language"} <= {c.cls for c in convs}, lang
+        assert len({c.cls for c in convs}) >= 4, lang
 
 
 def test_texts_are_unique():
