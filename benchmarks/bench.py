@@ -35,10 +35,11 @@ from score import DEFAULT_URL, post_message, server_is_up  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadkit import pid_listening_on, rss_mib  # noqa: E402  (one /proc lookup for both benchmarks)
 
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+import services  # noqa: E402  (the launcher, standard library only: how the model is trained)
+
 RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
 MAX_LATENCY_MESSAGES = 500
-# VENV_DIR as in the Makefile and scripts/services.py
-RASA_BIN = REPO_ROOT / os.environ.get("VENV_DIR", ".venv") / "rasa" / "bin" / "rasa"
 
 
 # ---------------------------------------------------------------- NLU quality
@@ -134,18 +135,7 @@ def time_training(timeout: float) -> float:
         env = dict(os.environ, RASA_CACHE_DIRECTORY=str(Path(out) / "cache"))
         started = time.monotonic()
         subprocess.run(
-            [
-                str(RASA_BIN),
-                "train",
-                "--domain",
-                "domain",
-                "--data",
-                "data",
-                "--config",
-                "config.yml",
-                "--out",
-                out,
-            ],
+            services.train_command(Path(out)),
             cwd=REPO_ROOT,
             check=True,
             env=env,

@@ -216,6 +216,13 @@ def model_path() -> Path:
     return MODEL_DIR / f"{MODEL_NAME}.tar.gz"
 
 
+def train_command(out: Path, *extra: str) -> list[str]:
+    """`rasa train` on the project's config, domain and data into `out`: the launcher and the benchmark
+    (benchmarks/bench.py, which times a cold training) train the same model."""
+    data = ["--domain", "domain", "--data", "data", "--config", "config.yml"]
+    return [str(RASA_BIN / "rasa"), "train", *data, "--out", str(out), *extra]
+
+
 def train_if_needed(env: dict[str, str], force: bool = False) -> None:
     wanted = training_fingerprint()
     if (
@@ -229,21 +236,7 @@ def train_if_needed(env: dict[str, str], force: bool = False) -> None:
     log("training the model (config, domain, data, components or requirements/rasa.lock changed)...")
     started = time.monotonic()
     MODEL_DIR.mkdir(exist_ok=True)
-    command = [
-        str(RASA_BIN / "rasa"),
-        "train",
-        "--domain",
-        "domain",
-        "--data",
-        "data",
-        "--config",
-        "config.yml",
-        "--out",
-        str(MODEL_DIR),
-        "--fixed-model-name",
-        MODEL_NAME,
-        "--force",
-    ]
+    command = train_command(MODEL_DIR, "--fixed-model-name", MODEL_NAME, "--force")
     log_path = Path(env["ADVISOR_DATA_DIR"]) / "logs" / "train.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log(f"training log: {log_path}")
