@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from actions.kb import Item, query
 from actions.language import is_payload
+from common.scripts import HAN, KANA, chars
 
 if TYPE_CHECKING:
     from actions.turn import Turn
@@ -80,7 +81,8 @@ def picked_from_list(turn: Turn) -> Item | None:
 
 
 NEIGHBOUR_MAX_WORDS = 5  # "and the next one?"; longer messages ("what should investors do next?") ask more
-NEIGHBOUR_MAX_CJK = 8
+NEIGHBOUR_MAX_CJK = 8  # Han and kana characters: the scripts written without spaces (Korean has them)
+_UNSPACED_CHAR = chars(HAN, KANA)
 
 
 def neighbour_of_last(turn: Turn) -> Item | None:
@@ -88,7 +90,7 @@ def neighbour_of_last(turn: Turn) -> Item | None:
     opening beside the one answered last, in paper order (after §6.2 comes §7); None at either end, when
     nothing was answered, or when the message is more than such a follow-up."""
     text = turn.text or ""
-    words, cjk = len(text.split()), sum(1 for ch in text if "\u3040" <= ch <= "\u9fff")
+    words, cjk = len(text.split()), len(_UNSPACED_CHAR.findall(text))
     if is_payload(text) or words > NEIGHBOUR_MAX_WORDS or cjk > NEIGHBOUR_MAX_CJK:
         return None
     step = {"next": 1, "previous": -1}.get(query.parse_follow_up(text) or "")
